@@ -1,0 +1,86 @@
+/**
+ * The fiscal journal in the store (issue 4). Every fiscal write goes through these functions; each
+ * runs in its own transaction holding only its register's lock (registers never wait on each other),
+ * and a refusal (`JournalError`: machine `code`, French `message`) writes nothing.
+ *
+ * Journal API
+ * -----------
+ * Context: `JournalContext` = `{ dataDir, now: () => Date, softwareVersion, timeZone? }`.
+ *
+ * Writes (register = the register's number):
+ * - `validateTicket(db, ctx, { register, idempotencyKey, cashier, seller?, customer?, training?, ticket })`
+ *   → `{ record, number, replayed }`: the only door into the books (seed 002 rules, 24 h rule,
+ *   gapless number, signature, grand totals); idempotent by key. `hooks.afterAppend(trx, record)` runs
+ *   more writes in the same transaction.
+ * - `cancelTicket(db, ctx, { register, sequence, operator, idempotencyKey? })` → the CANCELLATION record.
+ * - `recordDuplicate(db, ctx, { register, original: { chain?, sequence }, reason, operator })` → DUPLICATE.
+ * - `appendJet(db, ctx, register, code: JetCodeName, data, operator)` → JET record.
+ * - `closeDay | closeMonth | closeYear(db, ctx, { register, operator, label? })` → `{ closures, heads }`.
+ * - `rotateRegisterKey(db, ctx, register, operator)` → `{ record, keyId }`.
+ * - `holdTicket(db, register, operator, state, now, label?)`, `releaseHeldTicket(db, id)`.
+ *
+ * Reads:
+ * - `readJournal(db, { register?, chain?, fromSequence? })`: async iterator of `JournalRecord`, ordered
+ *   by register, chain, sequence.
+ * - `getRecord(db, register, chain, sequence)`, `headOf(db, register, chain)`,
+ *   `readRegisterState(db, register)`, `journalRegisters(db)`, `peekNextTicketNumber(db, register)`.
+ *
+ * Files outside the database:
+ * - `ensureRegisterKeys(dataDir, register)` (called by `comptoir init`), `readPublicKeys(dataDir,
+ *   register?)` → `Map<keyId, KeyObject>`, `listPublicKeys(dataDir, register?)` (PEMs);
+ * - `readHeads(dataDir, register?)` → `ChainHead[]`, the heads kept beside the database, for
+ *   `verifyJournal(records, keys, heads)`; their rewrite is scheduled after each commit: `await
+ *   flushHeads()` before reading them back in the same process.
+ *
+ * The journal's register name is the register's number as text (`journalNameOf`).
+ */
+export {
+  type Db,
+  getRecord,
+  headOf,
+  type JournalContext,
+  journalRegisters,
+  type ReadJournalOptions,
+  type RegisterState,
+  readJournal,
+  readRegisterState,
+  recordToRow,
+  rowToRecord,
+} from './core.ts';
+export { isJournalError, JOURNAL_ERROR_CODES, JournalError, type JournalErrorCode } from './errors.ts';
+export { advanceHeads, flushHeads, HEADS_DIR, headsFileOf, readHeads, scheduleHeads } from './heads.ts';
+export {
+  clearKeyCache,
+  ensureRegisterKeys,
+  KEYS_DIR,
+  listPublicKeys,
+  loadRegisterKey,
+  type PublicKeyEntry,
+  publicKeyMatches,
+  readPublicKeys,
+} from './keys.ts';
+export {
+  appendJet,
+  type CancelInput,
+  type ClosureInput,
+  type ClosureOutcome,
+  cancelTicket,
+  closeDay,
+  closeMonth,
+  closePeriod,
+  closeYear,
+  type DuplicateInput,
+  holdTicket,
+  peekNextTicketNumber,
+  recordDuplicate,
+  releaseHeldTicket,
+  rotateRegisterKey,
+} from './operations.ts';
+export { journalNameOf, registerInfo } from './register-data.ts';
+export { DEFAULT_TIME_ZONE, localDateOf, offsetMinutesAt } from './time.ts';
+export {
+  type ValidatedTicket,
+  type ValidateHooks,
+  type ValidateTicketInput,
+  validateTicket,
+} from './validate.ts';

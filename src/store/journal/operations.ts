@@ -1,0 +1,387 @@
+/**
+ * The journal's other writes: cancellations, duplicates, JET events, closures, key rotation, held
+ * tickets. Each runs in one transaction holding the register's lock; a refusal writes nothing.
+ */
+import { keyRotationDraft } from '../../fiscal/chain.ts';
+import { ClosureError, closurePayload } from '../../fiscal/closure.ts';
+import {
+  type Chain,
+  type ClosureKind,
+  type ClosurePayload,
+  type DetailLine,
+  JET_CODES,
+  JET_LABELS,
+  type JetCodeName,
+  type JournalRecord,
+  refOf,
+  type SaleDetail,
+  type SalePayload,
+} from '../../fiscal/record.ts';
+import { type Db, getRecord, headOf, type JournalContext, type RegisterBatch, withRegister } from './core.ts';
+import { JournalError } from './errors.ts';
+import { flushHeads, readHeads } from './heads.ts';
+import { abortNextKey, commitNextKey, prepareNextKey, rotationsUnderWay } from './keys.ts';
+import { activeUser, registerInfo } from './register-data.ts';
+import { localDateOf } from './time.ts';
+import { checkClosureDue, checkIdempotencyKey, countSale, rememberKey, replayOf } from './validate.ts';
+
+/** Appends one JET event inside a batch. */
+export function jetDraft(batch: RegisterBatch, name: JetCodeName, data: string, operator: string) {
+  return batch.append({
+    register: batch.register,
+    type: 'JET',
+    softwareVersion: batch.ctx.softwareVersion,
+    payload: { code: JET_CODES[name], description: JET_LABELS[name], operator, data },
+  });
+}
+
+/**
+ * Appends a technical event (JET) to register `register` (its number): start and stop, login and
+ * logout, rights override, verification run and its result, settings change, training on/off,
+ * import/export, version change… `data` is free text (what changed, the result).
+ */
+export async function appendJet(
+  db: Db,
+  ctx: JournalContext,
+  register: number,
+  code: JetCodeName,
+  data: string,
+  operator: string,
+): Promise<JournalRecord> {
+  if (!(code in JET_CODES)) throw new JournalError('INVALID_INPUT', `Code d’événement inconnu : ${code}.`);
+  const info = await registerInfo(db, register);
+  return withRegister(db, ctx, info.register, info.currency, (batch) =>
+    jetDraft(batch, code, data, operator),
+  );
+}
+
+export interface DuplicateInput {
+  readonly register: number;
+  /** The reprinted record: a ticket by default. */
+  readonly original: { readonly chain?: Chain; readonly sequence: number };
+  /** Why it is reprinted (kept in the fiscal archives, seed 000). */
+  readonly reason: string;
+  readonly operator: string;
+}
+
+/** Records a reprint (duplicate) of a justificatif: its own chain, copy number 1, 2, … per original. */
+export async function recordDuplicate(
+  db: Db,
+  ctx: JournalContext,
+  input: DuplicateInput,
+): Promise<JournalRecord & { readonly type: 'DUPLICATE' }> {
+  const reason = input.reason.trim();
+  if (reason === '') throw new JournalError('INVALID_INPUT', 'Le motif de la réimpression est obligatoire.');
+  const info = await registerInfo(db, input.register);
+  const chain = input.original.chain ?? 'TICKET';
+  return withRegister(db, ctx, info.register, info.currency, async (batch) => {
+    await activeUser(batch.trx, input.operator);
+    const original = await getRecord(batch.trx, info.register, chain, input.original.sequence);
+    if (original === undefined) {
+      throw new JournalError(
+        'UNKNOWN_RECORD',
+        `Aucun enregistrement n° ${input.original.sequence} dans la chaîne ${chain} de la caisse ${info.register}.`,
+      );
+    }
+    const row = await batch.trx
+      .selectFrom('journal')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('register', '=', info.register)
+      .where('chain', '=', 'DUPLICATE')
+      .where('ref_chain', '=', chain)
+      .where('ref_sequence', '=', original.sequence)
+      .executeTakeFirstOrThrow();
+    const record = await batch.append({
+      register: info.register,
+      type: 'DUPLICATE',
+      softwareVersion: ctx.softwareVersion,
+      payload: { original: refOf(original), copyNumber: Number(row.n) + 1, reason, operator: input.operator },
+    });
+    return record as JournalRecord & { readonly type: 'DUPLICATE' };
+  });
+}
+
+function negateLine(l: DetailLine): DetailLine {
+  return {
+    ...l,
+    quantity: -l.quantity,
+    gross: -l.gross,
+    lineDiscount: -l.lineDiscount,
+    globalDiscount: -l.globalDiscount,
+    net: -l.net,
+    ecoParticipation: -l.ecoParticipation,
+    ...(l.components === undefined ? {} : { components: l.components.map(negateLine) }),
+  };
+}
+
+/** The opposite of a sale payload, pointing to the ticket it cancels. */
+export function oppositeOf(
+  original: JournalRecord & { type: 'TICKET' },
+  cashier: { code: string; name: string },
+) {
+  const p = original.payload;
+  const detail: SaleDetail | undefined =
+    p.detail === undefined
+      ? undefined
+      : {
+          ...p.detail,
+          cashier,
+          lines: p.detail.lines.map(negateLine),
+          ...(p.detail.shipping === undefined
+            ? {}
+            : { shipping: { ...p.detail.shipping, net: -p.detail.shipping.net } }),
+          totalVat: -p.detail.totalVat,
+          payments: p.detail.payments.map((x) => ({
+            ...x,
+            given: -x.given,
+            amount: -x.amount,
+            ...(x.foreign === undefined ? {} : { foreign: { ...x.foreign, amount: -x.foreign.amount } }),
+          })),
+          roundingAdjustment: -p.detail.roundingAdjustment,
+          change: -p.detail.change,
+          creditNote: -p.detail.creditNote,
+          articleCount: -p.detail.articleCount,
+        };
+  const payload: SalePayload = {
+    currency: p.currency,
+    operator: cashier.code,
+    customer: p.customer,
+    pricesIncludeTax: p.pricesIncludeTax,
+    cancels: refOf(original),
+    lines: p.lines.map((l) => ({ ...l, quantity: -l.quantity, totalHt: -l.totalHt, totalTtc: -l.totalTtc })),
+    perRate: p.perRate.map((r) => ({ rate: r.rate, ht: -r.ht, vat: -r.vat, ttc: -r.ttc })),
+    totalHt: -p.totalHt,
+    totalTtc: -p.totalTtc,
+    payments: p.payments.map((x) => ({ mode: x.mode, amount: -x.amount })),
+    ...(detail === undefined ? {} : { detail }),
+  };
+  return payload;
+}
+
+export interface CancelInput {
+  readonly register: number;
+  /** The ticket number (sequence in the TICKET chain). */
+  readonly sequence: number;
+  /** The user cancelling; the caller has checked the `cancel_ticket` right. */
+  readonly operator: string;
+  readonly idempotencyKey?: string;
+}
+
+/**
+ * Cancels a validated ticket: a ticket is never changed; a CANCELLATION record with the opposite
+ * amounts, pointing to it, is appended to the TICKET chain (it takes the next ticket number).
+ */
+export async function cancelTicket(
+  db: Db,
+  ctx: JournalContext,
+  input: CancelInput,
+): Promise<{ record: JournalRecord & { type: 'CANCELLATION' }; replayed: boolean }> {
+  const key = input.idempotencyKey === undefined ? undefined : checkIdempotencyKey(input.idempotencyKey);
+  const digest = `cancel:${input.register}:${input.sequence}:${input.operator}`;
+  const info = await registerInfo(db, input.register);
+  return withRegister(db, ctx, info.register, info.currency, async (batch) => {
+    if (key !== undefined) {
+      const previous = await replayOf(batch, key, digest);
+      if (previous !== undefined) {
+        return { record: previous as JournalRecord & { type: 'CANCELLATION' }, replayed: true };
+      }
+    }
+    const cashier = await activeUser(batch.trx, input.operator);
+    const original = await getRecord(batch.trx, info.register, 'TICKET', input.sequence);
+    if (original === undefined) {
+      throw new JournalError(
+        'UNKNOWN_RECORD',
+        `Ticket n° ${input.sequence} introuvable sur la caisse ${info.register}.`,
+      );
+    }
+    if (original.type !== 'TICKET') {
+      throw new JournalError(
+        'NOT_CANCELLABLE',
+        `L’enregistrement n° ${input.sequence} est une annulation : il ne s’annule pas.`,
+      );
+    }
+    const already = await batch.trx
+      .selectFrom('journal')
+      .select('sequence')
+      .where('register', '=', info.register)
+      .where('chain', '=', 'TICKET')
+      .where('ref_chain', '=', 'TICKET')
+      .where('ref_sequence', '=', input.sequence)
+      .executeTakeFirst();
+    if (already !== undefined) {
+      throw new JournalError(
+        'ALREADY_CANCELLED',
+        `Le ticket n° ${input.sequence} est déjà annulé par le ticket n° ${already.sequence}.`,
+      );
+    }
+    checkClosureDue(batch);
+    const payload = oppositeOf(original, cashier);
+    const record = await batch.append({
+      register: info.register,
+      type: 'CANCELLATION',
+      softwareVersion: ctx.softwareVersion,
+      payload,
+    });
+    countSale(batch, payload.totalTtc);
+    if (key !== undefined) await rememberKey(batch, key, digest, record);
+    return { record: record as JournalRecord & { type: 'CANCELLATION' }, replayed: false };
+  });
+}
+
+export interface ClosureInput {
+  readonly register: number;
+  readonly operator: string;
+  /** The period's label; default: the local date (`2026-11-23`), month (`2026-11`) or year (`2026`). */
+  readonly label?: string;
+}
+
+export interface ClosureOutcome {
+  /** The closures appended, smallest period first (a month closes the open day first, item 28). */
+  readonly closures: readonly (JournalRecord & { readonly type: 'CLOSURE' })[];
+  /** The register's chain heads after the closure, as kept outside the database (Z report). */
+  readonly heads: ReturnType<typeof readHeads>;
+}
+
+function labelOf(kind: ClosureKind, batch: RegisterBatch): string {
+  const day = localDateOf(batch.stamp);
+  return kind === 'DAY' ? day : kind === 'MONTH' ? day.slice(0, 7) : day.slice(0, 4);
+}
+
+async function appendClosure(batch: RegisterBatch, kind: ClosureKind, label: string, operator: string) {
+  let payload: ClosurePayload;
+  try {
+    payload = closurePayload(batch.state.closure, kind, label, batch.stamp);
+  } catch (error) {
+    if (error instanceof ClosureError) throw new JournalError('INVALID_INPUT', error.message);
+    throw error;
+  }
+  const record = (await batch.append({
+    register: batch.register,
+    type: 'CLOSURE',
+    softwareVersion: batch.ctx.softwareVersion,
+    payload,
+  })) as JournalRecord & { readonly type: 'CLOSURE' };
+  if (kind === 'DAY') {
+    batch.state.lastDayClosureAt = batch.now.toISOString();
+    batch.markStateChanged();
+  }
+  await jetDraft(batch, 'PERIOD_CLOSURE', `${kind} ${label} : clôture n° ${record.sequence}`, operator);
+  return record;
+}
+
+/**
+ * Closes the day, month or year of a register: a signed CLOSURE record computed incrementally (a
+ * month sums its days, a year its months, nothing is rescanned), plus a JET event. A month first
+ * closes the open day, a year the open day and month. Refused while held tickets exist (seed 001).
+ */
+export async function closePeriod(
+  db: Db,
+  ctx: JournalContext,
+  kind: ClosureKind,
+  input: ClosureInput,
+): Promise<ClosureOutcome> {
+  const info = await registerInfo(db, input.register);
+  const closures = await withRegister(db, ctx, info.register, info.currency, async (batch) => {
+    await activeUser(batch.trx, input.operator);
+    const held = await batch.trx
+      .selectFrom('held_tickets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('register', '=', info.register)
+      .executeTakeFirstOrThrow();
+    if (Number(held.n) > 0) {
+      throw new JournalError(
+        'HELD_TICKETS',
+        `Clôture refusée : ${held.n} ticket(s) en attente sur la caisse ${info.register}. Reprenez-les ou abandonnez-les d’abord.`,
+      );
+    }
+    const done: (JournalRecord & { readonly type: 'CLOSURE' })[] = [];
+    const own = (k: ClosureKind) =>
+      k === kind && input.label !== undefined ? input.label : labelOf(k, batch);
+    if (kind !== 'DAY' && batch.state.closure.day.itemCount > 0) {
+      done.push(await appendClosure(batch, 'DAY', labelOf('DAY', batch), input.operator));
+    }
+    if (kind === 'YEAR' && batch.state.closure.month.itemCount > 0) {
+      done.push(await appendClosure(batch, 'MONTH', labelOf('MONTH', batch), input.operator));
+    }
+    done.push(await appendClosure(batch, kind, own(kind), input.operator));
+    return done;
+  });
+  await flushHeads();
+  return { closures, heads: readHeads(ctx.dataDir, info.register) };
+}
+
+export const closeDay = (db: Db, ctx: JournalContext, input: ClosureInput) =>
+  closePeriod(db, ctx, 'DAY', input);
+export const closeMonth = (db: Db, ctx: JournalContext, input: ClosureInput) =>
+  closePeriod(db, ctx, 'MONTH', input);
+export const closeYear = (db: Db, ctx: JournalContext, input: ClosureInput) =>
+  closePeriod(db, ctx, 'YEAR', input);
+
+/**
+ * Rotates the register's signing key: the rotation is a JET record (code 1080) signed by the old key
+ * and naming the new one; the new key signs from then on. The old private key is removed; every
+ * public key stays in `<data>/keys/<register>/` for the verifier.
+ */
+export async function rotateRegisterKey(
+  db: Db,
+  ctx: JournalContext,
+  register: number,
+  operator: string,
+): Promise<{ record: JournalRecord; keyId: string }> {
+  const info = await registerInfo(db, register);
+  const underWay = `${ctx.dataDir}\u0000${info.register}`;
+  rotationsUnderWay.add(underWay);
+  const next = prepareNextKey(ctx.dataDir, info.register);
+  try {
+    const record = await withRegister(db, ctx, info.register, info.currency, async (batch) => {
+      await activeUser(batch.trx, operator);
+      return batch.append(keyRotationDraft(info.register, next.keyId, operator, ctx.softwareVersion));
+    });
+    commitNextKey(ctx.dataDir, info.register, next);
+    return { record, keyId: next.keyId };
+  } catch (error) {
+    abortNextKey(ctx.dataDir, info.register);
+    throw error;
+  } finally {
+    rotationsUnderWay.delete(underWay);
+  }
+}
+
+/** The number the register's next ticket will get (nothing is reserved: an abandoned ticket gives it back). */
+export async function peekNextTicketNumber(db: Db, register: number, training = false): Promise<number> {
+  const info = await registerInfo(db, register);
+  const head = await headOf(db, info.register, training ? 'TRAINING' : 'TICKET');
+  return (head?.sequence ?? 0) + 1;
+}
+
+/** Puts a ticket on hold (seed 001); a closure is refused while the register has held tickets. */
+export async function holdTicket(
+  db: Db,
+  register: number,
+  operator: string,
+  state: unknown,
+  now: Date,
+  label = '',
+): Promise<number> {
+  const info = await registerInfo(db, register);
+  const row = await db
+    .insertInto('held_tickets')
+    .values({
+      register: info.register,
+      held_at: now.toISOString(),
+      operator,
+      label,
+      state: JSON.stringify(state),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Takes a held ticket back (resumed or abandoned): its state, or undefined when it is gone. */
+export async function releaseHeldTicket(db: Db, id: number): Promise<unknown> {
+  const row = await db.selectFrom('held_tickets').select('state').where('id', '=', id).executeTakeFirst();
+  if (row === undefined) return undefined;
+  await db.deleteFrom('held_tickets').where('id', '=', id).execute();
+  return JSON.parse(row.state) as unknown;
+}

@@ -1,0 +1,23 @@
+/**
+ * The store's migrations, in order. Each later capability appends its own entries at the end (never
+ * reorders or edits a published one): the name is what the migration table records.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { migration0001 } from './0001-reference-data.ts';
+import { migration0002 } from './0002-journal.ts';
+import { migration0003 } from './0003-mail-outbox.ts';
+import { migration0004 } from './0004-server.ts';
+
+export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
+  ['0001-reference-data', migration0001],
+  ['0002-journal', migration0002],
+  ['0003-mail-outbox', migration0003],
+  ['0004-server', migration0004],
+];
+
+/** Kysely's provider over the in-code list (no directory scanning, works from any bundle). */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(MIGRATIONS);
+  },
+};
