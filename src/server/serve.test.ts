@@ -1,0 +1,114 @@
+/**
+ * `comptoir serve` as a real process: first run creates the demo store and prints the PINs; SIGTERM
+ * stops it cleanly; restarted in the middle of a ticket, the ticket and the session are still there.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { openDatabase } from '../store/open-database.ts';
+import { call } from './testing.ts';
+import type { TicketView } from './ticket-view.ts';
+
+const bin = new URL('../../bin/comptoir.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'comptoir-serve-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly output: () => string;
+}
+
+function start(): Promise<Running> {
+  const child = spawn(process.execPath, [bin, 'serve', '--data', dir, '--port', '0'], {
+    env: { ...process.env, COMPTOIR_LOG_LEVEL: 'silent', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`pas de démarrage : ${out}`)), 60_000);
+    const check = () => {
+      const match = /écoute sur (http:\/\/[^\s]+) /.exec(out);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1], output: () => out });
+      }
+    };
+    child.stdout?.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`arrêt au démarrage (${code}) : ${out}`));
+    });
+  });
+}
+
+function stop(running: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    running.child.removeAllListeners('exit');
+    running.child.on('exit', (code) => resolve(code));
+    running.child.kill('SIGTERM');
+  });
+}
+
+test('first run, a ticket half entered, SIGTERM, restart: the ticket and the session are back', async () => {
+  const first = await start();
+  const pin = /CAISSE1\s+cashier\s+PIN (\d{4})/.exec(first.output())?.[1];
+  assert.ok(pin !== undefined, `le PIN du caissier est affiché : ${first.output()}`);
+  const login = await call<{ token: string }>(first.url, 'POST', '/api/session', {
+    body: { userCode: 'CAISSE1', pin },
+  });
+  assert.equal(login.status, 200);
+  const token = login.body.token;
+  const opened = await call<TicketView>(first.url, 'POST', '/api/tickets', { token });
+  const id = opened.body.id;
+  for (const text of ['BOI0001', 'BOI0002']) {
+    assert.equal(
+      (await call(first.url, 'POST', `/api/tickets/${id}/lines`, { token, body: { text } })).status,
+      200,
+    );
+  }
+  assert.equal(await stop(first), 0, 'arrêt propre sur SIGTERM');
+  assert.match(first.output(), /Serveur arrêté/);
+
+  const second = await start();
+  try {
+    assert.doesNotMatch(second.output(), /PIN \d{4}/, 'les PIN ne sont affichés qu’au premier démarrage');
+    const back = await call<TicketView>(second.url, 'GET', `/api/tickets/${id}`, { token });
+    assert.equal(back.status, 200, 'la session et le ticket ont survécu au redémarrage');
+    assert.deepEqual(
+      back.body.items.map((i) => (i.kind === 'article' ? i.ref : i.kind)),
+      ['BOI0001', 'BOI0002'],
+    );
+    assert.equal((await call(second.url, 'POST', `/api/tickets/${id}/total`, { token })).status, 200);
+    await call(second.url, 'POST', `/api/tickets/${id}/payments`, {
+      token,
+      body: { mode: 'CASH', amount: null },
+    });
+    const done = await call<TicketView>(second.url, 'POST', `/api/tickets/${id}/validate`, {
+      token,
+      body: { idempotencyKey: 'restart-0001' },
+    });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.sale?.number, 1);
+  } finally {
+    assert.equal(await stop(second), 0);
+  }
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  try {
+    const jet = await db.selectFrom('journal').select('payload').where('chain', '=', 'JET').execute();
+    const starts = jet.filter((r) => r.payload.includes('APPLICATION_START')).length;
+    const stops = jet.filter((r) => r.payload.includes('APPLICATION_STOP')).length;
+    assert.deepEqual([starts, stops], [2, 2], 'démarrages et arrêts au JET');
+  } finally {
+    await db.destroy();
+  }
+});

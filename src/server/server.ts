@@ -1,0 +1,152 @@
+/**
+ * `comptoir serve`: opens (and on first run creates, with the demo shop) the store in the data
+ * directory, serves the API, and stops cleanly on SIGTERM or SIGINT: no new request is taken, the
+ * validations under way finish, background work stops, the database closes.
+ */
+import { randomInt } from 'node:crypto';
+import { initStore, isInitialised } from '../store/init.ts';
+import type { JournalContext } from '../store/journal/index.ts';
+import { openDatabase, resolveDatabaseConfig } from '../store/open-database.ts';
+import { printOnlyReceipts } from './adapters.ts';
+import { type App, buildApp } from './app.ts';
+import { loadConfig, type ServerConfigInput } from './config.ts';
+import type { HealthProbes } from './context.ts';
+import { journalBooks, journalEvents, journalHeads, journalHeldTickets } from './journal-adapters.ts';
+import { mailReceipts } from './mail-adapter.ts';
+import type { Books, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
+import { defaultWebDir } from './static.ts';
+import { VERSION } from './version.ts';
+
+export interface ServeOptions {
+  readonly dataDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly overrides?: ServerConfigInput;
+  /** Where the lines for the person at the terminal go. */
+  readonly print: (line: string) => void;
+}
+
+export interface Plugged {
+  readonly books: Books;
+  readonly events: EventJournal;
+  readonly held: HeldTickets;
+  readonly receipts: ReceiptDelivery;
+  readonly probes: HealthProbes;
+}
+
+/** The capabilities plugged into the server: the fiscal journal, and receipts on paper (`serve` adds e-mail). */
+export function plug(journal: JournalContext): Plugged {
+  return {
+    books: journalBooks(journal),
+    events: journalEvents(journal),
+    held: journalHeldTickets,
+    receipts: printOnlyReceipts,
+    probes: { journalHead: journalHeads },
+  };
+}
+
+function randomPin(): string {
+  return randomInt(0, 10_000).toString().padStart(4, '0');
+}
+
+export interface RunningServer {
+  readonly app: App;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function webDirOption(): { webDir?: string } {
+  const webDir = defaultWebDir();
+  return webDir === undefined ? {} : { webDir };
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const config = loadConfig(options.dataDir, options.env, options.overrides);
+  const { config: dbConfig, notice } = await resolveDatabaseConfig(options.dataDir, options.env);
+  if (notice !== undefined) options.print(notice);
+  const db = await openDatabase(dbConfig);
+  try {
+    if (!(await isInitialised(db))) {
+      const pins = { admin: randomPin(), cashier: randomPin(), seller: randomPin() };
+      // The demo store has a sender address, so that an e-mailed receipt can leave (seed 000).
+      const summary = await initStore(db, {
+        now: new Date(),
+        pins,
+        demoSeed: config.demoSeed,
+        store: { name: 'Comptoir démo', email: 'magasin@example.fr' },
+      });
+      options.print(
+        `Premier démarrage : magasin de démonstration créé dans ${options.dataDir} (${summary.articles} articles, ${summary.customers} clients).`,
+      );
+      options.print('Utilisateurs de démonstration (notez les codes PIN, ils ne seront plus affichés) :');
+      for (const user of summary.users)
+        options.print(`  ${user.code.padEnd(8)} ${user.role.padEnd(8)} PIN ${user.pin}`);
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const journal: JournalContext = {
+    dataDir: options.dataDir,
+    now: () => new Date(),
+    softwareVersion: VERSION,
+  };
+  // E-mailed receipts go through the durable outbox; its worker sends them while the server runs
+  // (SMTP_URL, else the store's SMTP settings; without either, messages wait and are retried).
+  const plugged: Plugged = {
+    ...plug(journal),
+    receipts: mailReceipts(db, {
+      journal,
+      software: { name: 'Comptoir', version: VERSION },
+      env: options.env,
+      log: (line) => {
+        if (config.logLevel !== 'silent') options.print(line);
+      },
+    }),
+  };
+  const { app } = await buildApp({
+    db,
+    engine: dbConfig.engine,
+    config,
+    ...plugged,
+    journal,
+    logger: config.logLevel !== 'silent',
+    ...webDirOption(),
+  });
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await db.destroy();
+    throw error;
+  }
+  const registers = (await db.selectFrom('registers').select('number').orderBy('number').execute()).map(
+    (r) => r.number,
+  );
+  const announce = async (kind: 'APPLICATION_START' | 'APPLICATION_STOP') => {
+    for (const register of registers) {
+      await plugged.events.record(db, {
+        kind,
+        register,
+        operator: 'SYSTEME',
+        detail: `version ${VERSION}`,
+        at: new Date(),
+      });
+    }
+  };
+  await announce('APPLICATION_START');
+  options.print(`Comptoir écoute sur ${url} (API : ${url}/api, OpenAPI : ${url}/api/openapi.json)`);
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await announce('APPLICATION_STOP');
+        await db.destroy();
+      })();
+      return closing;
+    },
+  };
+}

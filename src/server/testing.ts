@@ -1,0 +1,162 @@
+/**
+ * Test helpers for the server: a real SQLite file with the demo store, the app listening on an
+ * ephemeral port, and a small JSON client over real HTTP (node's fetch).
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { initStore } from '../store/init.ts';
+import type { JournalContext } from '../store/journal/index.ts';
+import { openDatabase } from '../store/open-database.ts';
+import { createRegister, createUser } from '../store/setup.ts';
+import { type MemoryEvents, memoryEvents, printOnlyReceipts, teeEvents } from './adapters.ts';
+import { type App, buildApp } from './app.ts';
+import { parseConfig, type ServerConfigInput } from './config.ts';
+import type { AppContext } from './context.ts';
+import { journalBooks, journalEvents, journalHeads, journalHeldTickets } from './journal-adapters.ts';
+import type { Db, ReceiptDelivery } from './ports.ts';
+import { VERSION } from './version.ts';
+
+export const PINS = { admin: '1111', cashier: '2222', seller: '3333' } as const;
+export const MANAGER = { code: 'RESP', pin: '4444' } as const;
+
+/** The journal context of a test server's data directory. */
+export function journalContext(dir: string, clock: () => Date = () => new Date()): JournalContext {
+  return { dataDir: dir, now: clock, softwareVersion: VERSION };
+}
+
+/** Counts the journal's records of a chain (JET, TICKET…). */
+export async function countRecords(db: Db, chain: string): Promise<number> {
+  const row = await db
+    .selectFrom('journal')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('chain', '=', chain)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface TestServer {
+  readonly app: App;
+  readonly context: AppContext;
+  readonly db: Db;
+  readonly url: string;
+  readonly dir: string;
+  readonly events: MemoryEvents;
+  close(keepFiles?: boolean): Promise<void>;
+}
+
+/**
+ * Creates the demo store in `dir`, with a manager (RESP), registers 1 to `registers` and a discount
+ * limit of 10 % on register 1.
+ */
+export async function makeStore(dir: string, registers = 4): Promise<void> {
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  const now = new Date();
+  await initStore(db, { now, pins: PINS, demoSeed: 1 });
+  await createUser(db, { code: MANAGER.code, name: 'Responsable', role: 'manager', pin: MANAGER.pin }, now);
+  for (let number = 2; number <= registers; number += 1) {
+    await createRegister(db, 'MAG1', { number, name: `Caisse ${number}`, depotCode: 'DEP1' }, now);
+  }
+  await db
+    .updateTable('registers')
+    .set({ settings: JSON.stringify({ discountLimitPercent: 1000 }) })
+    .where('number', '=', 1)
+    .execute();
+  await db.destroy();
+}
+
+/** A template store made once per test file; each server gets a copy of it. */
+export async function storeTemplate(registers = 4): Promise<{ dir: string; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'comptoir-template-'));
+  await makeStore(dir, registers);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function copyStore(template: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+export async function startTestServer(
+  options: {
+    dir?: string;
+    template?: string;
+    config?: ServerConfigInput;
+    /** The receipt delivery (default: paper only), built on the server's database and journal. */
+    receipts?: (db: Db, journal: JournalContext) => ReceiptDelivery;
+  } = {},
+): Promise<TestServer> {
+  let dir = options.dir;
+  if (dir === undefined && options.template !== undefined) dir = copyStore(options.template);
+  if (dir === undefined) {
+    dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
+    await makeStore(dir);
+  }
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  const events = memoryEvents();
+  const config = parseConfig({ port: 0, ...options.config }, 'test');
+  const journal = journalContext(dir);
+  const { app, context } = await buildApp({
+    db,
+    engine: 'sqlite',
+    config,
+    books: journalBooks(journal),
+    events: teeEvents(events, journalEvents(journal)),
+    held: journalHeldTickets,
+    receipts: options.receipts?.(db, journal) ?? printOnlyReceipts,
+    journal,
+    probes: { journalHead: journalHeads },
+  });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    context,
+    db,
+    url: address,
+    dir: dir,
+    events,
+    async close(keepFiles = false) {
+      await app.close();
+      await db.destroy();
+      if (!keepFiles) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly body: T;
+}
+
+/** A JSON request over real HTTP; `body` as a string is sent verbatim (malformed JSON tests). */
+export async function call<T = Record<string, unknown>>(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: response.status, body: parsed as T };
+}
+
+export async function login(url: string, userCode: string, pin: string, register = 1): Promise<string> {
+  const answer = await call<{ token: string }>(url, 'POST', '/api/session', {
+    body: { userCode, pin, register },
+  });
+  if (answer.status !== 200) throw new Error(`connexion refusée : ${JSON.stringify(answer.body)}`);
+  return answer.body.token;
+}
