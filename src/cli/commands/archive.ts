@@ -1,0 +1,157 @@
+/**
+ * `comptoir archive export --period 2026-11 --out FILE [--register N] [--operator CODE]` and
+ * `comptoir archive verify FILE [--json]` (checklist section H). Exit 1 when the period is refused or
+ * the archive is altered, 2 when the input cannot be read.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from '@commander-js/extra-typings';
+import type { ArchiveReport } from '../../fiscal/archive.ts';
+import type { JournalContext } from '../../store/journal/core.ts';
+import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { VERSION } from '../version.ts';
+import { problemLines } from './verify.ts';
+
+const archiveModule = () => import('../../fiscal/archive.ts');
+const exportModule = () => import('../../store/archive-export.ts');
+const journalModule = () => import('../../store/journal/index.ts');
+
+const KIND_LABEL = {
+  MONTH: 'mensuelle (archive intermédiaire)',
+  YEAR: 'annuelle (archive de fin d’exercice)',
+};
+
+function fail(message: string, code: 1 | 2, json: boolean | undefined, machine = 'INVALID_INPUT'): void {
+  if (json) process.stdout.write(`${JSON.stringify({ ok: false, code: machine, message })}\n`);
+  process.stderr.write(`${message}\n`);
+  process.exitCode = code;
+}
+
+const stampText = (s: { utc: string; offset: string }): string =>
+  `${s.utc.slice(0, 4)}-${s.utc.slice(4, 6)}-${s.utc.slice(6, 8)} ${s.utc.slice(8, 10)}:${s.utc.slice(10, 12)}:${s.utc.slice(12, 14)} UTC`;
+
+/** The French report of an archive verification. */
+export function archiveReportLines(report: ArchiveReport): string[] {
+  const m = report.manifest;
+  const lines: string[] = [];
+  if (m !== undefined) {
+    lines.push(
+      `Archive : caisse ${m.register}, période ${m.period.label}, clôture ${KIND_LABEL[m.period.kind] ?? m.period.kind}, créée le ${stampText(m.createdAt)}.`,
+      `Contenu : ${m.counts.records} enregistrement(s) (+ ${m.counts.context} de contexte), ${m.parts.length} parties.`,
+    );
+  }
+  const fileOk = report.fileProblems.length === 0;
+  lines.push(
+    fileOk
+      ? 'Fichier : signature et empreintes SHA-256 conformes.'
+      : `Fichier : ${report.fileProblems.length} anomalie(s) :`,
+    ...report.fileProblems.map((p) => `  ${p.code} : ${p.message}`),
+    `Enregistrements : ${report.journal.recordsChecked} contrôlé(s) (signatures, chaînage, séquences, clôtures recalculées).`,
+  );
+  if (!report.journal.ok)
+    lines.push(`${report.journal.problems.length} anomalie(s) :`, ...problemLines(report.journal.problems));
+  lines.push(report.ok ? 'Résultat : archive intègre.' : 'Résultat : ARCHIVE ALTÉRÉE.');
+  return lines;
+}
+
+export function registerArchiveCommands(program: Command): void {
+  const archive = program.command('archive').description('archives fiscales signées des périodes clôturées');
+
+  archive
+    .command('export')
+    .description('écrit l’archive signée d’une période clôturée (AAAA-MM ou AAAA)')
+    .requiredOption('--period <période>', 'la période : 2026-11 (un mois) ou 2026 (un exercice)')
+    .requiredOption('--out <fichier>', 'le fichier à écrire (.zip)')
+    .option('--register <n>', 'numéro de caisse', '1')
+    .option('--operator <code>', 'utilisateur qui archive', 'ADMIN')
+    .option('--json', 'résultat en JSON')
+    .option(...DATA_OPTION)
+    .action(async (options) => {
+      const register = Number(options.register);
+      if (!Number.isSafeInteger(register) || register < 1) {
+        fail(`Numéro de caisse invalide : ${options.register}`, 2, options.json);
+        return;
+      }
+      const dataDir = dataDirOf(options.data);
+      const ctx: JournalContext = {
+        dataDir,
+        now: () => new Date(),
+        softwareVersion: VERSION,
+        timeZone: process.env.COMPTOIR_TIME_ZONE ?? 'Europe/Paris',
+      };
+      const { ArchiveError } = await archiveModule();
+      const { isJournalError } = await journalModule();
+      const { exportArchive } = await exportModule();
+      try {
+        const result = await withStore(dataDir, (db) =>
+          exportArchive(db, ctx, {
+            register,
+            period: options.period,
+            out: options.out,
+            operator: options.operator,
+          }),
+        );
+        const m = result.manifest;
+        if (options.json) {
+          process.stdout.write(
+            `${JSON.stringify({ ok: true, file: options.out, bytes: result.bytes, sha256: result.sha256, archiveSequence: result.archiveRecord.sequence, manifest: m })}\n`,
+          );
+        } else {
+          process.stdout.write(
+            `${[
+              `Archive écrite : ${options.out} (${result.bytes} octets).`,
+              `Caisse ${m.register}, période ${m.period.label}, ${m.counts.records} enregistrement(s), ${m.totals.ticketCount} ticket(s).`,
+              `SHA-256 : ${result.sha256}`,
+              `Journalisée : archive n° ${result.archiveRecord.sequence}.`,
+            ].join('\n')}\n`,
+          );
+        }
+      } catch (error) {
+        if (error instanceof ArchiveError) {
+          fail(error.message, error.code === 'BAD_PERIOD' ? 2 : 1, options.json, error.code);
+        } else if (isJournalError(error)) {
+          fail(
+            error.message,
+            error.code === 'UNKNOWN_REGISTER' || error.code === 'UNKNOWN_USER' ? 2 : 1,
+            options.json,
+            error.code,
+          );
+        } else {
+          fail(`Archivage impossible : ${(error as Error).message}`, 1, options.json, 'FAILED');
+        }
+      }
+    });
+
+  archive
+    .command('verify')
+    .description('vérifie une archive hors ligne, à partir du seul fichier (code 1 si altérée)')
+    .argument('<fichier>', 'l’archive à vérifier')
+    .option('--json', 'rapport en JSON')
+    .action(async (file, options) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(readFileSync(file));
+      } catch (error) {
+        fail(
+          `Lecture impossible de ${file} (${(error as NodeJS.ErrnoException).code ?? 'erreur'})`,
+          2,
+          options.json,
+          'UNREADABLE_FILE',
+        );
+        return;
+      }
+      const { verifyArchive, ArchiveError } = await archiveModule();
+      let report: ArchiveReport;
+      try {
+        report = verifyArchive(bytes);
+      } catch (error) {
+        if (error instanceof ArchiveError) {
+          fail(`${error.message}\nRésultat : ARCHIVE ALTÉRÉE.`, 1, options.json, error.code);
+          return;
+        }
+        throw error;
+      }
+      if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else process.stdout.write(`${archiveReportLines(report).join('\n')}\n`);
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}

@@ -1,0 +1,25 @@
+import type { Command } from '@commander-js/extra-typings';
+import { registerArchiveCommands } from './archive.ts';
+import { registerCsvCommands } from './csv.ts';
+import { registerInitCommand } from './init.ts';
+import { registerJournalCommands } from './journal.ts';
+import { registerLookupCommand } from './lookup.ts';
+import { registerMailCommands } from './mail.ts';
+import { registerQuoteCommands } from './quote.ts';
+import { registerReceiptCommands } from './receipt.ts';
+import { registerServeCommands } from './serve.ts';
+import { registerVerifyCommands } from './verify.ts';
+
+/** Each capability registers its sub-commands here, one line each. */
+export function registerCommands(program: Command): void {
+  registerQuoteCommands(program);
+  registerReceiptCommands(program);
+  registerServeCommands(program);
+  registerInitCommand(program);
+  registerCsvCommands(program);
+  registerLookupCommand(program);
+  registerJournalCommands(program);
+  registerVerifyCommands(program);
+  registerArchiveCommands(program);
+  registerMailCommands(program);
+}

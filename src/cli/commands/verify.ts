@@ -1,0 +1,162 @@
+/**
+ * `comptoir verify [--register N] [--json]`: the control of the signed data (checklist items 16, 18):
+ * every signature (on every core), signed text, chain link and sequence of the live journal, each
+ * closure recomputed, the chain heads compared with the heads file. A progress bar on a terminal,
+ * then a French report; exit 1 when something is wrong. The run and its result are JET events
+ * (1070), an alteration found is one too (90).
+ */
+import type { Command } from '@commander-js/extra-typings';
+import type { Problem, VerificationReport } from '../../fiscal/verify.ts';
+import type { JournalContext } from '../../store/journal/core.ts';
+import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { VERSION } from '../version.ts';
+
+const journalModule = () => import('../../store/journal/index.ts');
+const runModule = () => import('../../store/journal-verify-run.ts');
+
+export const PROBLEM_LABELS: Readonly<Record<Problem['code'], string>> = {
+  BAD_SIGNATURE: 'signature invalide',
+  UNKNOWN_KEY: 'clé inconnue',
+  KEY_MISMATCH: 'clé publique remplacée',
+  KEY_NOT_TRUSTED: 'clé non annoncée',
+  TEXT_MISMATCH: 'texte signé différent des champs',
+  INVALID_FIELDS: 'champs illisibles',
+  BROKEN_LINK: 'chaînage rompu',
+  SEQUENCE_GAP: 'rupture de séquence',
+  DUPLICATE_SEQUENCE: 'numéro en double',
+  OUT_OF_ORDER: 'hors ordre',
+  CLOSURE_MISMATCH: 'totaux de clôture faux',
+  TAIL_TRUNCATED: 'fin de chaîne supprimée',
+  HEAD_MISMATCH: 'tête de chaîne différente',
+};
+
+const group = (n: number): string => n.toLocaleString('fr-FR').replace(/\u202f|\u00a0/g, ' ');
+
+/** The French lines of a report's problems. */
+export function problemLines(problems: readonly Problem[], limit = 1000): string[] {
+  const lines = problems
+    .slice(0, limit)
+    .map(
+      (p) =>
+        `  caisse ${p.register}, chaîne ${p.chain}, n° ${p.sequence} — ${PROBLEM_LABELS[p.code]} (${p.code}) : ${p.message}`,
+    );
+  if (problems.length > limit) lines.push(`  … et ${group(problems.length - limit)} autre(s).`);
+  return lines;
+}
+
+/** A progress bar on stderr, redrawn at most every 1 % (only on a terminal, for large journals). */
+function progressBar(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let shown = -1;
+  return (done, total) => {
+    if (total < 5000) return;
+    const percent = Math.floor((done * 100) / total);
+    if (percent === shown) return;
+    shown = percent;
+    const filled = Math.round(percent / 2.5);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(40 - filled)}] ${String(percent).padStart(3)} % ${group(done)} / ${group(total)}`,
+    );
+    if (done >= total) process.stderr.write('\n');
+  };
+}
+
+function journalContext(dataDir: string): JournalContext {
+  return {
+    dataDir,
+    now: () => new Date(),
+    softwareVersion: VERSION,
+    timeZone: process.env.COMPTOIR_TIME_ZONE ?? 'Europe/Paris',
+  };
+}
+
+export function registerVerifyCommands(program: Command): void {
+  program
+    .command('verify')
+    .description(
+      'contrôle le journal fiscal : signatures, chaînage, séquences, clôtures, têtes de chaîne (code 1 si anomalie)',
+    )
+    .option(...DATA_OPTION)
+    .option('--register <n>', 'une seule caisse (par défaut : toutes)')
+    .option('--json', 'rapport en JSON')
+    .action(async (options) => {
+      const dataDir = dataDirOf(options.data);
+      let register: string | undefined;
+      if (options.register !== undefined) {
+        const n = Number(options.register);
+        if (!Number.isSafeInteger(n) || n < 1) {
+          process.stderr.write(`Numéro de caisse invalide : ${options.register}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        register = String(n);
+      }
+      const { readHeads, readPublicKeys, appendJet } = await journalModule();
+      const { verifyLiveJournal } = await runModule();
+      let report: VerificationReport;
+      try {
+        report = await withStore(dataDir, async (db) => {
+          const result = await verifyLiveJournal(db, {
+            ...(register === undefined ? {} : { register }),
+            publicKeysById: readPublicKeys(dataDir, register),
+            expectedHeads: readHeads(dataDir, register),
+            ...(options.json ? {} : { onProgress: progressBar() }),
+          });
+          // The run and its result are journaled, on each register concerned (items 18, 45).
+          const registers = new Set(result.problems.map((p) => p.register));
+          const all =
+            register === undefined
+              ? (await db.selectFrom('journal').select('register').distinct().execute()).map(
+                  (r) => r.register,
+                )
+              : [register];
+          for (const name of new Set([...all, ...registers])) {
+            const mine = result.problems.filter((p) => p.register === name);
+            const summary = `${result.recordsChecked} enregistrement(s) contrôlé(s), ${mine.length} anomalie(s) sur la caisse ${name}`;
+            try {
+              const ctx = journalContext(dataDir);
+              await appendJet(db, ctx, Number(name), 'VERIFICATION_RUN', summary, 'SYSTEME');
+              if (mine.length > 0) {
+                const first = mine
+                  .slice(0, 5)
+                  .map((p) => `${p.chain} n° ${p.sequence} ${p.code}`)
+                  .join(' ; ');
+                await appendJet(
+                  db,
+                  ctx,
+                  Number(name),
+                  'INTEGRITY_FLAW',
+                  `${mine.length} anomalie(s) : ${first}`,
+                  'SYSTEME',
+                );
+              }
+            } catch (error) {
+              process.stderr.write(
+                `Attention : événement de contrôle non journalisé pour la caisse ${name} (${(error as Error).message}).\n`,
+              );
+            }
+          }
+          return result;
+        });
+      } catch (error) {
+        process.stderr.write(`Contrôle impossible : ${(error as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } else {
+        const lines = [
+          `Contrôle du journal fiscal : ${group(report.recordsChecked)} enregistrement(s) contrôlé(s).`,
+        ];
+        if (report.ok) lines.push('Résultat : aucune anomalie. Journal intègre.');
+        else
+          lines.push(
+            `Résultat : ${group(report.problems.length)} anomalie(s) :`,
+            ...problemLines(report.problems),
+          );
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}

@@ -1,0 +1,58 @@
+/**
+ * What every command that touches the store shares: where the data lives (`--data DIR`, else
+ * `COMPTOIR_DATA`, else `./data`) and opening the database there for the length of one command.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Kysely } from 'kysely';
+import { StoreError } from '../store/errors.ts';
+import type { DatabaseConfig } from '../store/open-database.ts';
+import type { Database } from '../store/schema.ts';
+
+export const DATA_OPTION = [
+  '--data <dir>',
+  'dossier des données (défaut : $COMPTOIR_DATA, sinon ./data)',
+] as const;
+
+/** The data directory, absolute: the option, else `COMPTOIR_DATA`, else `./data`. */
+export function dataDirOf(
+  option: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const chosen = option ?? env.COMPTOIR_DATA;
+  return resolve(chosen === undefined || chosen === '' ? 'data' : chosen);
+}
+
+export interface WithStoreOptions {
+  /**
+   * Refuse (`NOT_INITIALISED`) rather than create a SQLite file that is not there yet: for the
+   * commands that only read or add to an existing store.
+   */
+  readonly mustExist?: boolean;
+}
+
+/**
+ * Opens the store database in `dataDir` (migrated), runs `fn`, and always closes it. The database
+ * drivers (better-sqlite3, pg, kysely) are loaded here, not when the CLI starts.
+ */
+export async function withStore<T>(
+  dataDir: string,
+  fn: (db: Kysely<Database>, config: DatabaseConfig) => Promise<T>,
+  options: WithStoreOptions = {},
+): Promise<T> {
+  const { openDatabase, resolveDatabaseConfig } = await import('../store/open-database.ts');
+  const { config, notice } = await resolveDatabaseConfig(dataDir, process.env);
+  if (notice !== undefined) process.stderr.write(`${notice}\n`);
+  if (options.mustExist === true && config.engine === 'sqlite' && !existsSync(config.file)) {
+    throw new StoreError(
+      'NOT_INITIALISED',
+      `Aucune base dans ${dataDir} : lancez d'abord « comptoir init » (ou indiquez --data DOSSIER)`,
+    );
+  }
+  const db = await openDatabase(config);
+  try {
+    return await fn(db, config);
+  } finally {
+    await db.destroy();
+  }
+}
