@@ -1,0 +1,314 @@
+/**
+ * The register in the browser, end to end: the real server (`comptoir serve`) over a temporary store,
+ * Debian's Chromium through playwright-core, controls found by role and accessible name only. A full
+ * sale with scanned EANs, a line discount, a sub-total discount and a split payment with change; a
+ * held and resumed ticket; an over-limit discount refused then unlocked by a manager's code in place;
+ * a customer's card with the e-mail alert and the search list (F8); the back office's sales.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { login as apiLogin, call, MANAGER, makeStore, PINS } from '../../src/server/testing.ts';
+import { openDatabase } from '../../src/store/open-database.ts';
+import {
+  type Browser,
+  buildWeb,
+  login,
+  openBrowser,
+  type RunningServer,
+  scan,
+  screensDir,
+  startServer,
+} from './harness.ts';
+
+interface Sellable {
+  ean: string;
+  designation: string;
+  unitPrice: number;
+}
+
+let dir = '';
+let server: RunningServer;
+let browser: Browser;
+let articles: Sellable[] = [];
+/** A customer with a card, no e-mail consent, not exempt and on the public tariff. */
+let customer = { card: '', name: '' };
+const shots = screensDir();
+
+/** Articles sold plainly from the viseur: an EAN, a price, no lot/serial, not composed, in stock. */
+async function sellables(url: string): Promise<Sellable[]> {
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  const rows = await db
+    .selectFrom('articles')
+    .innerJoin('article_barcodes', 'article_barcodes.article_id', 'articles.id')
+    .select(['articles.ref', 'article_barcodes.barcode'])
+    .where('articles.composed', '=', 0)
+    .where('articles.lot_serial', '=', 0)
+    .where('article_barcodes.barcode', 'like', '376%')
+    .orderBy('articles.id')
+    .limit(40)
+    .execute();
+  const person = await db
+    .selectFrom('customers')
+    .select(['card_number', 'name'])
+    .where('consent_email_receipts', '=', 0)
+    .where('tax_exempt', '=', 0)
+    .where('tariff_code', 'is', null)
+    .where('card_number', 'is not', null)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  customer = { card: person.card_number ?? '', name: person.name };
+  await db.destroy();
+  const token = await apiLogin(url, 'ADMIN', PINS.admin);
+  const found: Sellable[] = [];
+  for (const row of rows) {
+    const answer = await call<{
+      unitPrice: number;
+      designation: string;
+      warnings: unknown[];
+      refusal: unknown;
+    }>(url, 'GET', `/api/price-check?text=${row.barcode}`, { token });
+    const a = answer.body;
+    if (answer.status === 200 && a.unitPrice > 0 && a.refusal === null && a.warnings.length === 0) {
+      found.push({ ean: row.barcode, designation: a.designation, unitPrice: a.unitPrice });
+    }
+    if (found.length === 4) break;
+  }
+  await call(url, 'DELETE', '/api/session', { token });
+  return found;
+}
+
+before(async () => {
+  buildWeb();
+  dir = mkdtempSync(join(tmpdir(), 'comptoir-e2e-'));
+  await makeStore(dir, 1);
+  server = await startServer(dir);
+  articles = await sellables(server.url);
+  assert.equal(articles.length, 4, 'four plain articles found in the demo store');
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+const article = (i: number): Sellable => {
+  const a = articles[i];
+  assert.ok(a !== undefined, `article ${i}`);
+  return a;
+};
+
+test('login, then a full sale: scanned EANs, line and sub-total discounts, split payment with change', async () => {
+  const { page } = browser;
+  await page.goto(server.url);
+  await page.screenshot({ path: join(shots, 'connexion.png') });
+  await login(page, server.url, 'CAISSE1', PINS.cashier);
+  const viseur = page.getByRole('textbox', { name: 'Viseur' });
+  const lines = page.getByRole('region', { name: 'Ticket en cours' });
+
+  // The viseur has the focus: the scanner's codes go straight in, Enter adds each line.
+  await scan(page, article(0).ean);
+  await lines
+    .getByRole('row')
+    .filter({ hasText: article(0).designation })
+    .waitFor();
+  await scan(page, article(1).ean);
+  await scan(page, article(2).ean);
+  await lines
+    .getByRole('row')
+    .filter({ hasText: article(2).designation })
+    .waitFor();
+  assert.equal(await lines.locator('tbody tr.article').count(), 3, 'three lines scanned');
+
+  // Line discount on the pointed (last) line: 5 % then Shift+F5.
+  await viseur.fill('5');
+  await page.keyboard.press('Shift+F5');
+  await lines
+    .getByRole('row')
+    .filter({ hasText: article(2).designation })
+    .filter({ hasText: '-5' })
+    .waitFor();
+
+  // Quantity 2 on the first line: click points it, then 2 and F5.
+  await lines
+    .getByRole('row')
+    .filter({ hasText: article(0).designation })
+    .click();
+  await lines
+    .locator('tr.pointed')
+    .filter({ hasText: article(0).designation })
+    .waitFor();
+  await viseur.fill('2');
+  await page.keyboard.press('F5');
+  await lines.locator('tr.pointed td.qty').filter({ hasText: /^2$/ }).waitFor();
+
+  // Sub-total after the last line, then a discount of 1 € on it (Rem€), spread over the lines.
+  await lines
+    .getByRole('row')
+    .filter({ hasText: article(2).designation })
+    .click();
+  await lines
+    .locator('tr.pointed')
+    .filter({ hasText: article(2).designation })
+    .waitFor();
+  await page.getByRole('button', { name: 'S/T' }).click();
+  await lines.locator('tr.subtotal.pointed').waitFor();
+  await viseur.fill('1');
+  await page.getByRole('button', { name: 'Rem€' }).click();
+  await lines.locator('tr.subtotal td.discount').filter({ hasText: '-1,00' }).waitFor();
+  await page.screenshot({ path: join(shots, 'caisse-saisie.png') });
+
+  // Total, then 10 € by card and the rest in cash with change.
+  await page.getByRole('button', { name: 'Total' }).click();
+  const due = page.getByRole('status', { name: 'Reste dû' }).or(page.getByLabel('Reste dû'));
+  await due.waitFor();
+  const totalText = (await page.getByLabel('Total à payer').textContent()) ?? '';
+  const total = Number(totalText.replace(/[^\d]/g, ''));
+  assert.ok(total > 1000, `total above 10 € (${totalText})`);
+  await viseur.fill('10');
+  await page.getByRole('button', { name: 'Carte bancaire' }).click();
+  await page.getByRole('row', { name: /Carte bancaire/ }).waitFor();
+  const rest = total - 1000;
+  const cash = Math.ceil((rest + 1) / 1000) * 1000; // a banknote above what is left
+  await viseur.fill(String(cash / 100));
+  await page.screenshot({ path: join(shots, 'caisse-reglement.png') });
+  await page.getByRole('button', { name: 'Espèces' }).click();
+
+  // Validated: the receipt choice of seed 000, then the next ticket.
+  const receipt = page.getByRole('dialog', { name: 'Ticket par e-mail' });
+  await receipt.waitFor();
+  const change = (await page.getByLabel('Rendu').textContent()) ?? '';
+  assert.equal(
+    Number(change.replace(/[^\d]/g, '')),
+    cash - rest,
+    'the change shown is cash minus what was left',
+  );
+  await receipt.getByText(/Ticket n° 1 validé/).waitFor();
+  await page.screenshot({ path: join(shots, 'ticket-par-email.png') });
+  await receipt.getByRole('button', { name: 'Le client veut un ticket physique' }).click();
+  await page.getByText(/Ticket n° 1 terminé \(imprimé\) : saisie du ticket suivant/).waitFor();
+  assert.equal(await lines.locator('tbody tr.article').count(), 0, 'the next ticket starts empty');
+});
+
+test('a held ticket is resumed; an over-limit discount is unlocked by a manager code in place', async () => {
+  const { page } = browser;
+  const viseur = page.getByRole('textbox', { name: 'Viseur' });
+  const lines = page.getByRole('region', { name: 'Ticket en cours' });
+
+  await scan(page, article(3).ean);
+  await lines
+    .getByRole('row')
+    .filter({ hasText: article(3).designation })
+    .waitFor();
+  await page.getByRole('button', { name: 'Mise en attente' }).click();
+  await page.getByText('Ticket mis en attente').waitFor();
+  assert.equal(await lines.locator('tbody tr.article').count(), 0, 'a new ticket after the hold');
+
+  await page.getByRole('button', { name: 'Reprise attente' }).click();
+  const held = page.getByRole('dialog', { name: 'Tickets en attente' });
+  await held
+    .getByRole('button', { name: /Reprendre le ticket/ })
+    .first()
+    .click();
+  await lines
+    .getByRole('row')
+    .filter({ hasText: article(3).designation })
+    .waitFor();
+
+  // 25 % is over the register's 10 % limit: the manager's code is asked, then the discount holds.
+  await viseur.fill('25');
+  await page.keyboard.press('Shift+F5');
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.waitFor();
+  await page.screenshot({ path: join(shots, 'code-responsable.png') });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill('0000');
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await manager.getByRole('alert').waitFor();
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await manager.waitFor({ state: 'detached' });
+  await lines
+    .getByRole('row')
+    .filter({ hasText: article(3).designation })
+    .filter({ hasText: '-25' })
+    .waitFor();
+
+  // Paid in cash exactly; no receipt wanted.
+  await page.getByRole('button', { name: 'Total' }).click();
+  await page.getByRole('button', { name: 'Espèces' }).click();
+  const receipt = page.getByRole('dialog', { name: 'Ticket par e-mail' });
+  await receipt.getByRole('button', { name: 'Le client ne veut pas de ticket' }).click();
+  await page.getByText(/Ticket n° 2 terminé : saisie du ticket suivant/).waitFor();
+});
+
+test('a customer card: the e-mail alert, consent given in place, the receipt choice with the address', async () => {
+  const { page } = browser;
+  const zone = page.getByRole('region', { name: 'Informations client' });
+  await scan(page, customer.card);
+  await zone.getByText(customer.name).waitFor();
+  await zone.getByRole('button', { name: /ne peut pas recevoir son ticket par e-mail/ }).click();
+  const card = page.getByRole('dialog', { name: `Client ${customer.name}` });
+  await card.getByLabel('Adresse électronique').fill('client.test@example.fr');
+  await card.getByLabel('Le client souhaite recevoir ses tickets de caisse par e-mail').check();
+  await card.getByRole('button', { name: 'Enregistrer' }).click();
+  await zone.getByText('le client reçoit son ticket par e-mail').waitFor();
+  await page.screenshot({ path: join(shots, 'caisse-client.png') });
+
+  // The viseur's search: « -WORD » then F8 lists by designation; a click adds the article.
+  const word = article(0).designation.split(' ')[0] ?? '';
+  await page.getByRole('textbox', { name: 'Viseur' }).fill(`-${word}`);
+  await page.keyboard.press('F8');
+  const search = page.getByRole('dialog', { name: 'Recherche d’articles' });
+  const escaped = article(0).designation.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await search
+    .getByRole('button', { name: new RegExp(`— ${escaped} \\d`) })
+    .first()
+    .click();
+  await search.waitFor({ state: 'detached' });
+  await page
+    .getByRole('region', { name: 'Ticket en cours' })
+    .getByRole('row')
+    .filter({ hasText: article(0).designation })
+    .waitFor();
+  await page.getByRole('button', { name: 'Total' }).click();
+  await page.getByRole('button', { name: 'Espèces' }).click();
+  const receipt = page.getByRole('dialog', { name: 'Ticket par e-mail' });
+  await receipt.waitFor().catch(async (error: unknown) => {
+    await page.screenshot({ path: join(shots, 'echec-client.png') });
+    throw error;
+  });
+  assert.equal(
+    await receipt.getByLabel('E-mail d’envoi').inputValue(),
+    'client.test@example.fr',
+    'address prefilled',
+  );
+  await receipt.getByRole('button', { name: 'Poster le ticket par e-mail', exact: true }).click();
+  // Without the mail capability the server says so and the cashier prints; with it, the e-mail goes.
+  const refused = receipt.getByRole('alert').filter({ hasText: /e-mail/ });
+  const sent = page.getByText(/Ticket n° 3 terminé \(envoyé par e-mail\)/);
+  await refused.or(sent).waitFor();
+  if (await refused.isVisible()) {
+    await receipt.getByRole('button', { name: 'Le client veut un ticket physique' }).click();
+    await page.getByText(/Ticket n° 3 terminé \(imprimé\)/).waitFor();
+  }
+});
+
+test('the back office lists the sales with their chart', async () => {
+  const { page } = browser;
+  await page.getByRole('button', { name: 'Autres opérations' }).click();
+  await page
+    .getByRole('dialog', { name: 'Autres opérations' })
+    .getByRole('button', { name: 'Gestion' })
+    .click();
+  const sales = page.getByRole('region', { name: 'Ventes' });
+  await sales.getByText(/3 vente\(s\)/).waitFor();
+  await page.getByRole('img', { name: 'Graphique des ventes par heure' }).locator('canvas').waitFor();
+  await page.screenshot({ path: join(shots, 'gestion-ventes.png') });
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});

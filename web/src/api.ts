@@ -1,0 +1,161 @@
+/**
+ * The API client of the register: typed by the server's own zod schemas (types only: nothing of zod
+ * reaches the browser), one JSON call per action, French errors with their machine codes.
+ */
+import type { z } from 'zod';
+import type { registerInfoView } from '../../src/server/register-schema.ts';
+import type { articleView, itemView, sessionView, ticketView } from '../../src/server/schemas.ts';
+
+export type Ticket = z.output<typeof ticketView>;
+export type Item = z.output<typeof itemView>;
+export type Article = z.output<typeof articleView>;
+export type SessionInfo = z.output<typeof sessionView>;
+export type RegisterInfo = z.output<typeof registerInfoView>;
+export type Authorization = { userCode: string; pin: string };
+
+/** `GET /api/customers` items (src/server/routes/lookups.ts `customerView`). */
+export interface Customer {
+  code: string;
+  cardNumber: string | null;
+  name: string;
+  address1: string;
+  postalCode: string;
+  city: string;
+  email: string;
+  phone: string;
+  taxExempt: boolean;
+  tariff: string;
+  sellerCode: string | null;
+  loyaltyPoints: number;
+  visits: number;
+  consentEmailReceipts: boolean;
+  consentMailings: boolean;
+  dematRefused: boolean;
+}
+
+/** The body of `PUT /api/customers/:code`. */
+export type CustomerInput = Omit<
+  Customer,
+  'code' | 'loyaltyPoints' | 'visits' | 'cardNumber' | 'sellerCode'
+> & {
+  cardNumber?: string;
+  sellerCode?: string;
+};
+
+export interface Page<T> {
+  kind?: string;
+  items: T[];
+  offset: number;
+  limit: number;
+  hasMore: boolean;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown,
+  ) {
+    super(message);
+  }
+  /** A confidential operation: a manager's code given on the spot unlocks it. */
+  get needsManager(): boolean {
+    return this.status === 403 && this.code === 'RIGHT_REQUIRED';
+  }
+}
+
+let token: string | null = sessionStorage.getItem('comptoir.token');
+
+export function setToken(value: string | null): void {
+  token = value;
+  if (value === null) sessionStorage.removeItem('comptoir.token');
+  else sessionStorage.setItem('comptoir.token', value);
+}
+export const hasToken = (): boolean => token !== null;
+
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Serveur injoignable : vérifiez le réseau', undefined);
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text === '' ? null : JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) {
+    const error = (parsed ?? {}) as { code?: string; message?: string; details?: unknown };
+    throw new ApiError(
+      response.status,
+      error.code ?? 'HTTP_ERROR',
+      error.message ?? `Erreur du serveur (${response.status})`,
+      error.details,
+    );
+  }
+  return parsed as T;
+}
+
+const q = (params: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+
+export const api = {
+  login: (userCode: string, pin: string, register: number) =>
+    call<SessionInfo & { token: string }>('POST', '/api/session', { userCode, pin, register }),
+  session: () => call<SessionInfo>('GET', '/api/session'),
+  switchUser: (userCode: string, pin: string) =>
+    call<SessionInfo>('POST', '/api/session/switch', { userCode, pin }),
+  logout: () => call<{ ok: true }>('DELETE', '/api/session'),
+  register: () => call<RegisterInfo>('GET', '/api/register'),
+  tickets: (status?: Ticket['status']) =>
+    call<{ items: Ticket[] }>('GET', `/api/tickets${status === undefined ? '' : `?${q({ status })}`}`),
+  open: () => call<Ticket>('POST', '/api/tickets', {}),
+  step: (id: string, path: string, body: unknown = {}) =>
+    call<Ticket>('POST', `/api/tickets/${id}/${path}`, body),
+  cancelPayment: (id: string, paymentId: number) =>
+    call<Ticket>('DELETE', `/api/tickets/${id}/payments/${paymentId}`),
+  vat: (id: string) =>
+    call<{ ht: number; vat: number; ttc: number; rows: Ticket['vat'] }>('GET', `/api/tickets/${id}/vat`),
+  articles: (text: string, limit = 20, offset = 0) =>
+    call<Page<Article>>('GET', `/api/articles?${q({ text, limit, offset })}`),
+  priceCheck: (text: string) => call<Article>('GET', `/api/price-check?${q({ text })}`),
+  customers: (text: string, limit = 20, offset = 0) =>
+    call<Page<Customer>>('GET', `/api/customers?${q({ text, limit, offset })}`),
+  sellers: (code: string) =>
+    call<Page<{ sellerCode: string; userCode: string; name: string; role: string }>>(
+      'GET',
+      `/api/sellers?${q({ code })}`,
+    ),
+  saveCustomer: (code: string, body: CustomerInput) =>
+    call<Customer>('PUT', `/api/customers/${encodeURIComponent(code)}`, body),
+};
+
+/** The writable fields of a customer, from what the lookup shows. */
+export function customerBody(c: Customer): CustomerInput {
+  return {
+    ...(c.cardNumber === null ? {} : { cardNumber: c.cardNumber }),
+    ...(c.sellerCode === null ? {} : { sellerCode: c.sellerCode }),
+    name: c.name,
+    address1: c.address1,
+    postalCode: c.postalCode,
+    city: c.city,
+    email: c.email,
+    phone: c.phone,
+    taxExempt: c.taxExempt,
+    tariff: c.tariff,
+    consentEmailReceipts: c.consentEmailReceipts,
+    consentMailings: c.consentMailings,
+    dematRefused: c.dematRefused,
+  };
+}

@@ -1,0 +1,426 @@
+/**
+ * The back office, as far as the server's API goes: articles and customers (search, edit, consent
+ * flags), the sales of the register with a chart of sales per hour, and the register's settings.
+ * Loaded on demand, so that none of it weighs on the register's first load.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import {
+  type Article,
+  api,
+  type Customer,
+  customerBody,
+  type RegisterInfo,
+  type SessionInfo,
+  type Ticket,
+} from './api.ts';
+import { formatMoney, formatRate } from './format.ts';
+
+type Page = 'articles' | 'customers' | 'sales' | 'closures' | 'journal' | 'outbox' | 'settings';
+const PAGES: readonly (readonly [Page, string])[] = [
+  ['articles', 'Articles'],
+  ['customers', 'Clients'],
+  ['sales', 'Ventes'],
+  ['closures', 'Clôtures'],
+  ['journal', 'Journal'],
+  ['outbox', 'E-mails'],
+  ['settings', 'Paramètres'],
+];
+
+const pageOf = (): Page => {
+  const name = location.hash.replace(/^#\/gestion\/?/, '');
+  return (PAGES.find(([id]) => id === name)?.[0] ?? 'sales') as Page;
+};
+
+export function BackOffice(props: { info: RegisterInfo; session: SessionInfo; onBack: () => void }) {
+  const [page, setPage] = useState<Page>(pageOf);
+  useEffect(() => {
+    const onHash = () => setPage(pageOf());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return (
+    <div class="backoffice">
+      <nav aria-label="Gestion">
+        <button type="button" onClick={props.onBack}>
+          Retour à la caisse
+        </button>
+        {PAGES.map(([id, label]) => (
+          <a key={id} href={`#/gestion/${id}`} aria-current={page === id ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <main>
+        {page === 'articles' ? <Articles /> : null}
+        {page === 'customers' ? <Customers /> : null}
+        {page === 'sales' ? <Sales /> : null}
+        {page === 'settings' ? <Settings info={props.info} session={props.session} /> : null}
+        {page === 'closures' || page === 'journal' || page === 'outbox' ? <Missing page={page} /> : null}
+      </main>
+    </div>
+  );
+}
+
+function Missing(props: { page: Page }) {
+  const what: Record<string, string> = {
+    closures: 'Clôtures et rapport Z',
+    journal: 'Vérification du journal',
+    outbox: 'File des e-mails',
+  };
+  return (
+    <section aria-label={what[props.page]}>
+      <h1>{what[props.page]}</h1>
+      <p role="status">
+        Cette page attend les routes correspondantes du serveur ; utilisez en attendant la commande{' '}
+        <code>comptoir</code> en ligne de commande.
+      </p>
+    </section>
+  );
+}
+
+function SearchForm(props: { label: string; onSearch: (text: string) => void }) {
+  const [text, setText] = useState('');
+  return (
+    <form
+      class="row"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (text.trim() !== '') props.onSearch(text.trim());
+      }}
+    >
+      <label>
+        {props.label}
+        <input value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      </label>
+      <button type="submit">Rechercher</button>
+    </form>
+  );
+}
+
+function Articles() {
+  const [items, setItems] = useState<Article[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section aria-label="Articles">
+      <h1>Articles</h1>
+      <SearchForm
+        label="Référence, EAN, -désignation, *famille"
+        onSearch={(text) =>
+          api.articles(text, 50).then(
+            (page) => {
+              setItems(page.items);
+              setError(null);
+            },
+            (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+          )
+        }
+      />
+      {error === null ? null : <p role="alert">{error}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Référence</th>
+            <th scope="col">Désignation</th>
+            <th scope="col">EAN</th>
+            <th scope="col">TVA</th>
+            <th scope="col">Prix TTC</th>
+            <th scope="col">Stock</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((a) => (
+            <tr key={a.ref}>
+              <td>{a.ref}</td>
+              <td>{a.designation}</td>
+              <td>{a.ean ?? ''}</td>
+              <td>{formatRate(a.vatRate)}</td>
+              <td>{formatMoney(a.unitPrice)}</td>
+              <td>{a.stock === null ? '' : a.stock / 1000}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Customers() {
+  const [items, setItems] = useState<Customer[]>([]);
+  const [editing, setEditing] = useState<Customer | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <section aria-label="Clients">
+      <h1>Clients</h1>
+      <SearchForm
+        label="Carte, code ou -NOM"
+        onSearch={(text) =>
+          api.customers(text, 50).then(
+            (page) => setItems(page.items),
+            (e: unknown) => setMessage(e instanceof Error ? e.message : String(e)),
+          )
+        }
+      />
+      {message === null ? null : <p role="status">{message}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Code</th>
+            <th scope="col">Nom</th>
+            <th scope="col">Ville</th>
+            <th scope="col">E-mail</th>
+            <th scope="col">Ticket par e-mail</th>
+            <th scope="col">Mailings</th>
+            <th scope="col" />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((c) => (
+            <tr key={c.code}>
+              <td>{c.code}</td>
+              <td>{c.name}</td>
+              <td>{c.city}</td>
+              <td>{c.email}</td>
+              <td>{c.consentEmailReceipts ? 'oui' : 'non'}</td>
+              <td>{c.consentMailings ? 'oui' : 'non'}</td>
+              <td>
+                <button type="button" onClick={() => setEditing(c)} aria-label={`Modifier ${c.name}`}>
+                  Modifier
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editing === null ? null : (
+        <CustomerForm
+          key={editing.code}
+          customer={editing}
+          onSaved={(saved) => {
+            setItems(items.map((c) => (c.code === saved.code ? saved : c)));
+            setEditing(null);
+            setMessage(`Client ${saved.name} enregistré`);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function CustomerForm(props: { customer: Customer; onSaved: (c: Customer) => void }) {
+  const [c, setC] = useState(props.customer);
+  const [error, setError] = useState<string | null>(null);
+  const text = (field: 'name' | 'address1' | 'postalCode' | 'city' | 'email' | 'phone', label: string) => (
+    <label>
+      {label}
+      <input value={c[field]} onInput={(e) => setC({ ...c, [field]: e.currentTarget.value })} />
+    </label>
+  );
+  const flag = (
+    field: 'consentEmailReceipts' | 'consentMailings' | 'dematRefused' | 'taxExempt',
+    label: string,
+  ) => (
+    <label class="check">
+      <input
+        type="checkbox"
+        checked={c[field]}
+        onChange={(e) => setC({ ...c, [field]: e.currentTarget.checked })}
+      />
+      {label}
+    </label>
+  );
+  return (
+    <form
+      aria-label={`Fiche client ${props.customer.code}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        api
+          .saveCustomer(c.code, customerBody(c))
+          .then(props.onSaved, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      }}
+    >
+      <h2>Fiche client {c.code}</h2>
+      {text('name', 'Nom')}
+      {text('address1', 'Adresse')}
+      {text('postalCode', 'Code postal')}
+      {text('city', 'Ville')}
+      {text('email', 'Adresse électronique')}
+      {text('phone', 'Téléphone')}
+      {flag('consentEmailReceipts', 'Le client souhaite recevoir ses tickets de caisse par e-mail')}
+      {flag('consentMailings', 'Le client souhaite recevoir les mailings')}
+      {flag('dematRefused', 'Le client refuse la dématérialisation')}
+      {flag('taxExempt', 'Exonéré de TVA')}
+      {error === null ? null : <p role="alert">{error}</p>}
+      <button type="submit">Enregistrer le client</button>
+    </form>
+  );
+}
+
+function Sales() {
+  const [sales, setSales] = useState<Ticket[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.tickets('validated').then(
+      (list) => setSales(list.items),
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  }, []);
+  const total = (sales ?? []).reduce((sum, t) => sum + t.totals.ttc, 0);
+  return (
+    <section aria-label="Ventes">
+      <h1>Ventes de la caisse</h1>
+      {error === null ? null : <p role="alert">{error}</p>}
+      {sales === null ? (
+        <p role="status">Chargement…</p>
+      ) : (
+        <>
+          <p>
+            {sales.length} vente(s), {formatMoney(total)} TTC
+          </p>
+          <HourChart sales={sales} />
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">N°</th>
+                <th scope="col">Heure</th>
+                <th scope="col">Client</th>
+                <th scope="col">Total TTC</th>
+                <th scope="col">Ticket</th>
+                <th scope="col">Signature</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sales.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.sale?.number ?? ''}</td>
+                  <td>{t.sale === null ? '' : new Date(t.sale.validatedAt).toLocaleString('fr-FR')}</td>
+                  <td>{t.customer?.name ?? ''}</td>
+                  <td>{formatMoney(t.totals.ttc)}</td>
+                  <td>{t.receipt === null ? 'non choisi' : t.receipt.choice}</td>
+                  <td>{t.sale?.shortSignature ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Sales per hour of the day. uPlot: about 20 kB gzipped, canvas-based, maintained, no dependency
+ * (Chart.js is about three times larger for the same bar chart). Loaded with this page only.
+ */
+function HourChart(props: { sales: Ticket[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const hours = Array.from({ length: 24 }, (_, h) => h);
+    const totals = hours.map(() => 0);
+    for (const t of props.sales) {
+      if (t.sale === null) continue;
+      const h = new Date(t.sale.validatedAt).getHours();
+      totals[h] = (totals[h] ?? 0) + t.totals.ttc / 100;
+    }
+    let chart: { destroy(): void } | null = null;
+    let live = true;
+    void Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([{ default: UPlot }]) => {
+      if (!live || ref.current === null) return;
+      const bars = UPlot.paths.bars?.({ size: [0.8] });
+      chart = new UPlot(
+        {
+          title: 'Ventes par heure (€ TTC)',
+          width: Math.min(720, ref.current.clientWidth || 720),
+          height: 220,
+          scales: { x: { time: false } },
+          series: [
+            { label: 'Heure' },
+            {
+              label: 'Ventes',
+              stroke: '#1d4ed8',
+              fill: 'rgba(29,78,216,0.25)',
+              ...(bars === undefined ? {} : { paths: bars }),
+            },
+          ],
+        },
+        [hours, totals],
+        ref.current,
+      );
+    });
+    return () => {
+      live = false;
+      chart?.destroy();
+    };
+  }, [props.sales]);
+  return <div ref={ref} role="img" aria-label="Graphique des ventes par heure" class="chart" />;
+}
+
+function Settings(props: { info: RegisterInfo; session: SessionInfo }) {
+  const { info } = props;
+  const [shortcuts, setShortcuts] = useState(
+    (JSON.parse(localStorage.getItem('comptoir.shortcuts') ?? '[]') as string[]).join(', '),
+  );
+  const [saved, setSaved] = useState(false);
+  return (
+    <section aria-label="Paramètres">
+      <h1>Paramètres</h1>
+      <dl>
+        <dt>Magasin</dt>
+        <dd>{info.storeName}</dd>
+        <dt>Caisse</dt>
+        <dd>
+          n° {info.number} {info.name}
+        </dd>
+        <dt>Client par défaut</dt>
+        <dd>{info.defaultCustomer}</dd>
+        <dt>Vendeur par défaut</dt>
+        <dd>{info.defaultSeller ?? 'aucun'}</dd>
+        <dt>Remise maximale</dt>
+        <dd>
+          {info.discountLimitPercent === null ? 'sans limite' : formatRate(info.discountLimitPercent)}
+          {info.discountLimitAmount === null ? '' : ` / ${formatMoney(info.discountLimitAmount)}`}
+        </dd>
+      </dl>
+      <h2>Modes de règlement</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Code</th>
+            <th scope="col">Libellé</th>
+            <th scope="col">Excédent</th>
+            <th scope="col">Arrondi</th>
+            <th scope="col">Tiroir</th>
+          </tr>
+        </thead>
+        <tbody>
+          {info.paymentModes.map((m) => (
+            <tr key={m.code}>
+              <td>{m.code}</td>
+              <td>{m.label}</td>
+              <td>{{ change: 'rendu', creditNote: 'avoir', refuse: 'refusé' }[m.excess] ?? m.excess}</td>
+              <td>{m.roundingStep > 1 ? formatMoney(m.roundingStep) : '—'}</td>
+              <td>{m.opensDrawer ? 'oui' : 'non'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const list = shortcuts
+            .split(/[,;\s]+/)
+            .map((s) => s.trim().toUpperCase())
+            .filter((s) => s !== '');
+          localStorage.setItem('comptoir.shortcuts', JSON.stringify(list.slice(0, 16)));
+          setSaved(true);
+        }}
+      >
+        <label>
+          Boutons raccourcis articles de ce poste (références, séparées par des virgules)
+          <input value={shortcuts} onInput={(e) => setShortcuts(e.currentTarget.value)} />
+        </label>
+        <button type="submit">Enregistrer les raccourcis</button>
+        {saved ? <p role="status">Raccourcis enregistrés</p> : null}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+/** The register's dialogs: drawn in place over the screen, keyboard first, every control named. */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Authorization } from './api.ts';
+
+export function Dialog(props: {
+  title: string;
+  onClose?: () => void;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, select, button');
+    first?.focus();
+  }, []);
+  return (
+    <div class="overlay">
+      <div
+        ref={ref}
+        class={props.wide === true ? 'dialog wide' : 'dialog'}
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && props.onClose !== undefined) {
+            event.preventDefault();
+            props.onClose();
+          }
+        }}
+      >
+        <h2>{props.title}</h2>
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+/** « Code confidentiel » (seed 001): a manager gives code and PIN on the spot. */
+export function ManagerDialog(props: {
+  reason: string;
+  error: string | null;
+  onSubmit: (auth: Authorization) => void;
+  onCancel: () => void;
+}) {
+  const [userCode, setUserCode] = useState('');
+  const [pin, setPin] = useState('');
+  return (
+    <Dialog title="Code responsable" onClose={props.onCancel}>
+      <p>{props.reason}</p>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          props.onSubmit({ userCode: userCode.trim(), pin });
+        }}
+      >
+        <label>
+          Code du responsable
+          <input
+            value={userCode}
+            autocomplete="off"
+            onInput={(e) => setUserCode(e.currentTarget.value)}
+            required
+          />
+        </label>
+        <label>
+          PIN du responsable
+          <input
+            type="password"
+            inputMode="numeric"
+            value={pin}
+            autocomplete="off"
+            onInput={(e) => setPin(e.currentTarget.value)}
+            required
+          />
+        </label>
+        {props.error === null ? null : (
+          <p class="error" role="alert">
+            {props.error}
+          </p>
+        )}
+        <div class="row">
+          <button type="submit">Autoriser</button>
+          <button type="button" onClick={props.onCancel}>
+            Abandonner l’opération
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Code and PIN (change user). */
+export function CredentialsDialog(props: {
+  title: string;
+  error: string | null;
+  onSubmit: (code: string, pin: string) => void;
+  onCancel: () => void;
+}) {
+  const [code, setCode] = useState('');
+  const [pin, setPin] = useState('');
+  return (
+    <Dialog title={props.title} onClose={props.onCancel}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          props.onSubmit(code.trim(), pin);
+        }}
+      >
+        <label>
+          Code utilisateur
+          <input value={code} autocomplete="off" onInput={(e) => setCode(e.currentTarget.value)} required />
+        </label>
+        <label>
+          PIN
+          <input
+            type="password"
+            inputMode="numeric"
+            value={pin}
+            onInput={(e) => setPin(e.currentTarget.value)}
+            required
+          />
+        </label>
+        {props.error === null ? null : (
+          <p class="error" role="alert">
+            {props.error}
+          </p>
+        )}
+        <div class="row">
+          <button type="submit">Valider</button>
+          <button type="button" onClick={props.onCancel}>
+            Fermer
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export type ReceiptChoice = 'email-save' | 'print' | 'email' | 'none';
+
+/** Seed 000: « Ticket par E-Mail », four answers, the customer's address prefilled. */
+export function ReceiptDialog(props: {
+  saleNumber: number | null;
+  total: string;
+  email: string;
+  canSave: boolean;
+  error: string | null;
+  busy: boolean;
+  onChoose: (choice: ReceiptChoice, email: string) => void;
+}) {
+  const [email, setEmail] = useState(props.email);
+  const choose = (choice: ReceiptChoice) => props.onChoose(choice, email.trim());
+  return (
+    <Dialog title="Ticket par e-mail" wide>
+      <p role="status">
+        Ticket {props.saleNumber === null ? '' : `n° ${props.saleNumber} `}validé — total {props.total}
+      </p>
+      <label>
+        E-mail d’envoi
+        <input
+          type="email"
+          value={email}
+          autocomplete="off"
+          onInput={(e) => setEmail(e.currentTarget.value)}
+          placeholder="adresse du client"
+        />
+      </label>
+      {props.error === null ? null : (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <div class="choices">
+        <button
+          type="button"
+          disabled={props.busy || !props.canSave}
+          onClick={() => choose('email-save')}
+          data-autofocus={email === '' ? undefined : true}
+        >
+          Poster le ticket par e-mail et sauvegarder l’adresse avec l’accord du client
+        </button>
+        <button type="button" disabled={props.busy} onClick={() => choose('print')}>
+          Le client veut un ticket physique
+        </button>
+        <button type="button" disabled={props.busy} onClick={() => choose('email')}>
+          Poster le ticket par e-mail
+        </button>
+        <button type="button" disabled={props.busy} onClick={() => choose('none')}>
+          Le client ne veut pas de ticket
+        </button>
+      </div>
+    </Dialog>
+  );
+}
