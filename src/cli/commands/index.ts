@@ -8,6 +8,7 @@ import { registerMailCommands } from './mail.ts';
 import { registerQuoteCommands } from './quote.ts';
 import { registerReceiptCommands } from './receipt.ts';
 import { registerServeCommands } from './serve.ts';
+import { registerSoftwareCommands } from './software.ts';
 import { registerVerifyCommands } from './verify.ts';
 
 /** Each capability registers its sub-commands here, one line each. */
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerVerifyCommands(program);
   registerArchiveCommands(program);
   registerMailCommands(program);
+  registerSoftwareCommands(program);
 }
