@@ -314,6 +314,16 @@ describe('a full sale through the API', () => {
     assert.equal(health.status, 200);
     assert.equal(health.body.database.ok, true);
 
+    const info = await call<{ product: string; version: string; certification: string; digest: string }>(
+      server.url,
+      'GET',
+      '/api/info',
+    );
+    assert.equal(info.status, 200, 'l’écran d’information se lit sans session');
+    assert.equal(info.body.product, 'Comptoir');
+    assert.equal(info.body.certification, 'non certifié');
+    assert.match(info.body.digest, /^[0-9a-f]{64}$/);
+
     const doc = await call<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
       server.url,
       'GET',

@@ -108,6 +108,12 @@ test('first run, a ticket half entered, SIGTERM, restart: the ticket and the ses
     const starts = jet.filter((r) => r.payload.includes('APPLICATION_START')).length;
     const stops = jet.filter((r) => r.payload.includes('APPLICATION_STOP')).length;
     assert.deepEqual([starts, stops], [2, 2], 'démarrages et arrêts au JET');
+    const start = jet.find((r) => r.payload.includes('APPLICATION_START'));
+    assert.match(
+      start?.payload ?? '',
+      /empreinte du logiciel sha256:[0-9a-f]{16} \(no-manifest\)/,
+      'le démarrage journalise l’empreinte du code qui tourne',
+    );
   } finally {
     await db.destroy();
   }

@@ -15,7 +15,7 @@ import { journalBooks, journalEvents, journalHeads, journalHeldTickets } from '.
 import { mailReceipts } from './mail-adapter.ts';
 import type { Books, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
 import { defaultWebDir } from './static.ts';
-import { VERSION } from './version.ts';
+import { softwareIdentity, VERSION } from './version.ts';
 
 export interface ServeOptions {
   readonly dataDir: string;
@@ -123,13 +123,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const registers = (await db.selectFrom('registers').select('number').orderBy('number').execute()).map(
     (r) => r.number,
   );
+  const identity = softwareIdentity();
   const announce = async (kind: 'APPLICATION_START' | 'APPLICATION_STOP') => {
     for (const register of registers) {
       await plugged.events.record(db, {
         kind,
         register,
         operator: 'SYSTEME',
-        detail: `version ${VERSION}`,
+        detail: `version ${VERSION}, empreinte du logiciel sha256:${identity.digest.slice(0, 16)} (${identity.integrity})`,
         at: new Date(),
       });
     }

@@ -1,9 +1,12 @@
-/** `GET /api/health`: database reachable, journal head, outbox backlog (for monitoring). */
+/**
+ * `GET /api/health`: database reachable, journal head, outbox backlog (for monitoring).
+ * `GET /api/info`: the software's identity for the info screen (checklist items 51 and 53).
+ */
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { errorSchema, noQuery } from '../schemas.ts';
-import { VERSION } from '../version.ts';
+import { softwareIdentity, VERSION } from '../version.ts';
 import type { Api } from './kit.ts';
 
 const healthView = z.object({
@@ -15,8 +18,61 @@ const healthView = z.object({
   uptimeSeconds: z.number(),
 });
 
+const identityView = z.object({
+  product: z.string(),
+  version: z.string(),
+  fiscalVersion: z.number(),
+  licence: z.string(),
+  category: z.string(),
+  certification: z.string(),
+  certificationText: z.string(),
+  digest: z.string(),
+  files: z.number(),
+  integrity: z.enum(['intact', 'modified', 'no-manifest', 'bad-manifest']),
+  report: z
+    .object({
+      changed: z.array(z.string()),
+      missing: z.array(z.string()),
+      added: z.array(z.string()),
+      expectedDigest: z.string(),
+    })
+    .optional(),
+  manifestVersion: z.string().optional(),
+  manifestProblem: z.string().optional(),
+  signature: z.enum(['valid', 'invalid', 'unsigned', 'no-key']),
+});
+
 export function healthRoutes(api: Api, ctx: AppContext): void {
   const started = Date.now();
+  api.get(
+    '/api/info',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['monitoring'],
+        summary:
+          'Identité du logiciel : version, licence, certification, empreinte et intégrité des fichiers',
+        querystring: noQuery,
+        response: { 200: identityView, '4xx': errorSchema },
+      },
+    },
+    async () => {
+      const { report, ...identity } = softwareIdentity();
+      return {
+        ...identity,
+        ...(report === undefined
+          ? {}
+          : {
+              report: {
+                changed: [...report.changed],
+                missing: [...report.missing],
+                added: [...report.added],
+                expectedDigest: report.expectedDigest,
+              },
+            }),
+      };
+    },
+  );
   api.get(
     '/api/health',
     {
