@@ -258,6 +258,12 @@ describe('every document from journal records only', () => {
       ),
       'cancellation mention',
     );
+    const cancellation = renderText(docs.cancellation as SaleTicket, 48);
+    assert.equal(cancellation.includes('Rendu'), false, 'a cancellation gives back, it has no change');
+    assert.ok(
+      cancellation.includes('Espèces                                 -57,90 €'),
+      'the cash paid back is what the cash settled',
+    );
     const invoice = flat(renderText(docs.invoice as Invoice, 48));
     assert.ok(invoice.includes('FACTURE N° F1-000001'), 'invoice number');
     assert.ok(invoice.includes('Origine : ticket n° 1-000001, caisse 1, du 23/11/2026'), 'invoice origin');

@@ -302,12 +302,14 @@ function saleBodyOf(p: SalePayload, settings: DocumentSettings): SaleBody {
     });
   }
   const globalDiscount = d.lines.reduce((s, l) => s + l.globalDiscount, 0);
+  // A cancellation gives back what each payment settled: no « Rendu » below zero, the sums paid back.
+  const givesBack = d.change < 0;
   const payments: Payment[] = d.payments.map((x) => ({
     label:
       x.foreign === undefined
         ? x.label
         : `${x.label} (${x.foreign.amount / 10 ** (currencyOf(x.foreign.currency)?.exponent ?? 2)} ${x.foreign.currency})`,
-    amount: x.given,
+    amount: givesBack ? x.amount : x.given,
   }));
   if (d.creditNote !== 0) payments.push({ label: "Bon d'avoir émis", amount: -d.creditNote });
   return {
@@ -328,7 +330,7 @@ function saleBodyOf(p: SalePayload, settings: DocumentSettings): SaleBody {
       ...(d.roundingAdjustment === 0 ? {} : { rounding: -d.roundingAdjustment }),
     },
     payments,
-    ...(d.change === 0 ? {} : { change: d.change }),
+    ...(d.change === 0 || givesBack ? {} : { change: d.change }),
     articleCount: d.articleCount / 1000,
     lineCount: d.lineCount,
   };
