@@ -1,11 +1,12 @@
 /**
  * The real `SaleDocumentSource`: a sale's ticket built from its fiscal journal record (never from the
  * screen), as a signed PDF with the store certificate of the data directory, the journal records
- * embedded for `comptoir receipt verify`. Used by `comptoir mail send TICKET`: a receipt sent again
- * from the sales list is the sales ticket only (seed 000), so `issued` holds the ticket.
+ * embedded for `comptoir receipt verify`. At validation the sale's vouchers and service ticket are
+ * built from the same record (the catalogue says which articles issue one); a receipt sent again from
+ * the sales list is the sales ticket only (seed 000, `sendAgain`).
  */
 import type { ReceiptDocument } from '../receipts/document.ts';
-import { type DocumentSource, documentFromRecord } from '../receipts/from-journal.ts';
+import { type DocumentSource, documentFromRecord, issuedDocumentsOf } from '../receipts/from-journal.ts';
 import {
   documentSourceOf,
   loadRecord,
@@ -25,7 +26,8 @@ export interface JournalSaleSourceOptions {
 }
 
 export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): SaleDocumentSource {
-  const sources = new Map<ReceiptDocument, DocumentSource>();
+  // Weak: a document that is printed rather than e-mailed never reaches pdfOf, and must not stay.
+  const sources = new WeakMap<ReceiptDocument, DocumentSource>();
   return {
     async documentsOfSale(text) {
       try {
@@ -44,6 +46,11 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
         if (ticket.kind !== 'sale')
           throw new MailError('UNKNOWN_SALE', `Ticket de vente attendu : ${text}`, 'ticket');
         sources.set(ticket, source);
+        const { vouchers, services } = issuedDocumentsOf(record, source.settings);
+        for (const { document, index } of vouchers) {
+          sources.set(document, { ...source, kind: document.voucherType, index });
+        }
+        for (const service of services) sources.set(service, { ...source, kind: 'service' });
         const store = await db
           .selectFrom('registers')
           .select('store_id')
@@ -55,7 +62,11 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
           storeId: store.store_id,
           ticket: ticket.number,
           ...(typeof customer === 'string' ? { customerCode: customer } : {}),
-          issued: { ticket },
+          issued: {
+            ticket,
+            ...(vouchers.length === 0 ? {} : { vouchers: vouchers.map(({ document }) => ({ document })) }),
+            ...(services.length === 0 ? {} : { services }),
+          },
         };
       } catch (error) {
         if (error instanceof TicketLookupError) {

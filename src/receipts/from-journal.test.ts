@@ -11,6 +11,7 @@ import {
   closureReportOf,
   DocumentSourceError,
   documentFromRecord,
+  issuedDocumentsOf,
   localDateTime,
   type ReceiptKind,
   saleTicketOf,
@@ -276,6 +277,28 @@ describe('every document from journal records only', () => {
     assert.equal(service.expectedDelivery, '30/11/2026');
     assert.deepEqual(service.instructions, ['Retouche ourlet 3 cm']);
     assert.equal(renderText(docs.gift as GiftTicket, 48).includes('€'), false);
+  });
+
+  test('what a sale hands over besides its ticket: vouchers by article, credit note, service ticket', () => {
+    const issued = issuedDocumentsOf(day.issuing, settings);
+    assert.deepEqual(
+      issued.vouchers.map((v) => [v.document.voucherType, v.index, v.document.amount]),
+      [
+        ['deposit', 1, (docs.deposit as Voucher).amount],
+        ['gift-card', 1, (docs['gift-card'] as Voucher).amount],
+      ],
+    );
+    assert.deepEqual(
+      issued.services.map((s) => s.number),
+      [(docs.service as ServiceTicket).number],
+    );
+    const refund = issuedDocumentsOf(day.refund, settings);
+    assert.deepEqual(
+      refund.vouchers.map((v) => [v.document.voucherType, v.document.amount]),
+      [['credit-note', 8900]],
+    );
+    assert.deepEqual(issuedDocumentsOf(day.ticket, settings), { vouchers: [], services: [] });
+    assert.deepEqual(issuedDocumentsOf(day.cancellation, settings), { vouchers: [], services: [] });
   });
 
   test('documents a record cannot give are refused in French', () => {

@@ -491,6 +491,44 @@ function issuingLines(record: SaleRecord, settings: DocumentSettings, kind: Issu
   return (record.payload.detail?.lines ?? []).filter((l) => settings.issuing?.[l.ref] === kind);
 }
 
+/** The credit note a sale issues: a refund paid by credit note, plus an overpayment kept as one. */
+function creditNoteAmountOf(record: SaleRecord, settings: DocumentSettings): number {
+  const modes = settings.creditNoteModes ?? ['CREDIT_NOTE'];
+  const refunded = record.payload.payments
+    .filter((x) => modes.includes(x.mode) && x.amount < 0)
+    .reduce((s, x) => s - x.amount, 0);
+  return refunded + (record.payload.detail?.creditNote ?? 0);
+}
+
+const SOLD_VOUCHERS = ['deposit', 'earnest', 'gift-card', 'prepaid-card'] as const;
+
+/**
+ * Every voucher and service ticket a validated sale hands over besides its ticket (seed 000's table):
+ * its credit note, one voucher per line of an article that issues one, and its service ticket. A
+ * cancellation issues nothing.
+ */
+export function issuedDocumentsOf(
+  record: JournalRecord,
+  settings: DocumentSettings,
+): {
+  /** Each voucher with its index among those of its type (the `index` of its `DocumentSource`). */
+  readonly vouchers: readonly { readonly document: Voucher; readonly index: number }[];
+  readonly services: readonly ServiceTicket[];
+} {
+  if (!isSaleRecord(record) || record.type === 'CANCELLATION') return { vouchers: [], services: [] };
+  const vouchers: { document: Voucher; index: number }[] = [];
+  if (creditNoteAmountOf(record, settings) > 0)
+    vouchers.push({ document: voucherOf(record, settings, 'credit-note'), index: 1 });
+  for (const type of SOLD_VOUCHERS) {
+    const count = issuingLines(record, settings, type).length;
+    for (let index = 1; index <= count; index++)
+      vouchers.push({ document: voucherOf(record, settings, type, index), index });
+  }
+  const services =
+    issuingLines(record, settings, 'service').length > 0 ? [serviceTicketOf(record, settings)] : [];
+  return { vouchers, services };
+}
+
 /**
  * A voucher issued by a sale: a credit note (a refund paid by credit note, or an overpayment), or the
  * deposit, earnest money, gift card or prepaid card sold on one of its lines (`index`, 1-based).
@@ -509,11 +547,7 @@ export function voucherOf(
   const ticket = saleTicketOf(record, settings);
   let amount: number;
   if (voucherType === 'credit-note') {
-    const modes = settings.creditNoteModes ?? ['CREDIT_NOTE'];
-    const refunded = record.payload.payments
-      .filter((x) => modes.includes(x.mode) && x.amount < 0)
-      .reduce((s, x) => s - x.amount, 0);
-    amount = refunded + (record.payload.detail?.creditNote ?? 0);
+    amount = creditNoteAmountOf(record, settings);
     if (amount <= 0 || index !== 1) {
       throw new DocumentSourceError(`Le ticket ${ticket.number} n'émet pas de bon d'avoir`);
     }

@@ -7,7 +7,7 @@ import type { Chain, JournalRecord } from '../fiscal/record.ts';
 import type { Db } from '../store/journal/core.ts';
 import { getRecord, journalNameOf } from '../store/journal/index.ts';
 import { readRegisterSettings } from '../store/setup.ts';
-import type { DocumentSettings, DocumentSource, ReceiptKind } from './from-journal.ts';
+import type { DocumentSettings, DocumentSource, IssuedKind, ReceiptKind } from './from-journal.ts';
 
 export class TicketLookupError extends Error {
   constructor(
@@ -150,6 +150,23 @@ export async function loadRecord(db: Db, register: number, ref: TicketRef): Prom
 }
 
 /** The document source of a ticket, with the software version that prints it. */
+/**
+ * Which articles of the sale issue a voucher or a service ticket, from the catalogue: the journal
+ * holds each line's reference, the catalogue what selling it hands over.
+ */
+async function issuingOf(db: Db, sale: JournalRecord): Promise<Record<string, IssuedKind>> {
+  const detail = (sale.payload as { detail?: { lines?: readonly { ref: string }[] } }).detail;
+  const refs = [...new Set((detail?.lines ?? []).map((l) => l.ref).filter((ref) => ref !== ''))];
+  if (refs.length === 0) return {};
+  const rows = await db
+    .selectFrom('articles')
+    .select(['ref', 'issues'])
+    .where('ref', 'in', refs)
+    .where('issues', 'is not', null)
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.ref, r.issues as IssuedKind]));
+}
+
 export async function documentSourceOf(
   db: Db,
   register: number,
@@ -164,9 +181,10 @@ export async function documentSourceOf(
       ? sale.payload.customer
       : undefined;
   const { register: _r, ...settings } = await documentSettingsOf(db, register, customer);
+  const issuing = sale === undefined ? {} : await issuingOf(db, sale);
   return {
     records,
-    settings: { ...settings, software },
+    settings: { ...settings, software, ...(Object.keys(issuing).length === 0 ? {} : { issuing }) },
     kind,
     ...(index === undefined ? {} : { index }),
   };

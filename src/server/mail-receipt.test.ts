@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type SmtpSink, startSmtpSink } from '../mail/testing/smtp-sink.ts';
+import { createArticle } from '../store/catalogue.ts';
 import { countRows } from '../store/test-dialects.ts';
 import { mailReceipts } from './mail-adapter.ts';
 import { call, login, PINS, startTestServer, storeTemplate, type TestServer } from './testing.ts';
@@ -98,5 +99,43 @@ describe('the receipt by e-mail through the API', () => {
     assert.equal(pdf?.contentType, 'application/pdf');
     assert.ok(pdf?.content.subarray(0, 5).toString('latin1') === '%PDF-', 'la pièce jointe est un PDF');
     assert.match(parsed.text ?? '', /mentions légales/);
+  });
+
+  test('a sale that issues a gift card and a service ticket e-mails each, built from the journal', async () => {
+    const now = new Date();
+    // The test store has only its 20 % rate; a real gift card is sold outside VAT.
+    await createArticle(
+      server.db,
+      { ref: 'CARTE50', designation: 'Carte cadeau 50 €', vatRate: 2000, price: 5000, issues: 'gift-card' },
+      now,
+    );
+    await createArticle(
+      server.db,
+      { ref: 'OURLET', designation: 'Retouche ourlet', vatRate: 2000, price: 1200, issues: 'service' },
+      now,
+    );
+    const before = sink.accepted().length;
+    const { id } = await ok('/api/tickets', {});
+    const t = (path: string) => `/api/tickets/${id}/${path}`;
+    await ok(t('lines'), { text: 'CARTE50' });
+    await ok(t('lines'), { text: 'OURLET' });
+    const total = await ok(t('total'));
+    await ok(t('payments'), { mode: 'CARD', amount: total.totals.ttc });
+    await ok(t('validate'), { idempotencyKey: 'mail-test-issued-1' });
+    await ok(`/api/tickets/${id}/receipt`, { choice: 'email', email: 'cadeau@exemple.fr' });
+    const messages = await waitFor('les trois e-mails de la vente', () => {
+      const mine = sink.accepted().slice(before);
+      return mine.length >= 3 ? mine : undefined;
+    });
+    const subjects = (await Promise.all(messages.map((m) => sink.parse(m)))).map((p) => p.subject ?? '');
+    subjects.sort();
+    assert.equal(subjects.length, 3, subjects.join(' | '));
+    assert.match(subjects.join('\n'), /^Votre carte cadeau de /m, 'la carte cadeau part dans son e-mail');
+    assert.match(
+      subjects.join('\n'),
+      /^Votre ticket de ticket de retouche de /m,
+      'le ticket de retouche aussi',
+    );
+    assert.match(subjects.join('\n'), /^Votre ticket de (?!ticket)/m, 'et le ticket de caisse');
   });
 });

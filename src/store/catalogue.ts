@@ -47,6 +47,7 @@ export function selectArticles(db: Db) {
       'articles.composed',
       'articles.stock_managed',
       'articles.active',
+      'articles.issues',
     ]);
 }
 
@@ -246,6 +247,7 @@ export async function writeArticle(
     stock_managed: flag(data.stockManaged && !data.composed),
     eco_participation: data.ecoParticipation,
     active: flag(data.active),
+    issues: data.issues ?? null,
     updated_at: stamp,
   };
   let id: number;

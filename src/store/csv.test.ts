@@ -94,6 +94,35 @@ for (const dialect of DIALECTS) {
       assert.equal(cafe?.vatRate, 550);
     });
 
+    test('the issues column says which articles hand over a voucher or a service ticket', async () => {
+      const path = file(
+        'issues.csv',
+        [
+          'ref;designation;vat_rate;price;issues',
+          'CARTE50;Carte cadeau;20;50;gift-card',
+          'OURLET;Retouche ourlet;20;12;service',
+          'CAFE;Café;5,5;1,5;',
+          'BON;Bon inconnu;20;5;bon',
+        ].join('\n'),
+      );
+      const report = await importCsv(t.db, 'articles', path, { now: NOW });
+      assert.equal(report.imported, 3);
+      assert.deepEqual(
+        report.rejected.map((r) => [r.line, r.code]),
+        [[5, 'INVALID_INPUT']],
+      );
+      assert.match(report.rejected[0]?.reason ?? '', /issues/);
+      const rows = await t.db.selectFrom('articles').select(['ref', 'issues']).orderBy('ref').execute();
+      assert.deepEqual(rows, [
+        { ref: 'CAFE', issues: null },
+        { ref: 'CARTE50', issues: 'gift-card' },
+        { ref: 'OURLET', issues: 'service' },
+      ]);
+      const exported = (await exportTo('articles', 'issues-out.csv')).split('\n');
+      assert.match(exported[0] ?? '', /;issues$/);
+      assert.ok(exported.some((l) => l.startsWith('CARTE50;') && l.endsWith(';gift-card')));
+    });
+
     test('batches: one transaction per batch, progress after each', async () => {
       const lines = ['ref,designation,vat_rate'];
       for (let i = 0; i < 35; i += 1) lines.push(`R${i},Article ${i},20`);

@@ -44,6 +44,7 @@ export const ARTICLE_COLUMNS = [
   'composed',
   'stock_managed',
   'active',
+  'issues',
 ] as const;
 
 export const CUSTOMER_COLUMNS = [
@@ -138,6 +139,7 @@ export function articleFromRow(row: Row, exponent: number): ArticleInput {
   const family1 = optional(row, 'family1');
   const family2 = optional(row, 'family2');
   const eco = optional(row, 'eco_participation');
+  const issues = optional(row, 'issues');
   return {
     ref: row.ref ?? '',
     designation: row.designation ?? '',
@@ -155,6 +157,8 @@ export function articleFromRow(row: Row, exponent: number): ArticleInput {
     composed: bool(row, 'composed', false),
     stockManaged: bool(row, 'stock_managed', true),
     active: bool(row, 'active', true),
+    // An unknown kind is refused by the article schema, with the list of the valid ones.
+    ...(issues === undefined ? {} : { issues: issues as NonNullable<ArticleInput['issues']> }),
   };
 }
 
@@ -476,6 +480,7 @@ async function* articleRows(
         composed: r.composed ? '1' : '0',
         stock_managed: r.stock_managed ? '1' : '0',
         active: r.active ? '1' : '0',
+        issues: r.issues ?? '',
       };
     }
     after = rows[rows.length - 1]?.id ?? after;

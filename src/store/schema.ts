@@ -124,6 +124,8 @@ export interface ArticlesTable {
   stock_managed: Flag;
   eco_participation: Minor;
   active: Flag;
+  /** What a sale of it issues besides the ticket (`ISSUED_KINDS`), null for an ordinary article. */
+  issues: string | null;
   created_at: string;
   updated_at: string;
 }

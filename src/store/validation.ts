@@ -66,6 +66,9 @@ export const siretSchema = z
     coded('INVALID_SIRET', 'Numéro SIRET invalide (14 chiffres, clé de Luhn exacte)'),
   );
 
+/** What an article can issue when sold, besides the ticket (the receipts' `IssuedKind`). */
+export const ISSUED_KINDS = ['deposit', 'earnest', 'gift-card', 'prepaid-card', 'service'] as const;
+
 export const articleInputSchema = z.object({
   ref: codeSchema,
   designation: z.string().trim().min(1).max(120),
@@ -80,6 +83,8 @@ export const articleInputSchema = z.object({
   /** TTC prices of other tariffs. */
   prices: z.record(codeSchema, price).default({}),
   ecoParticipation: price.default(0),
+  /** What a sale of it issues besides the ticket: a voucher or a service ticket (seed 000). */
+  issues: z.enum(ISSUED_KINDS).optional(),
   lotSerial: z.boolean().default(false),
   composed: z.boolean().default(false),
   stockManaged: z.boolean().default(true),
