@@ -28,6 +28,7 @@ import { Rights } from './rights.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lookupRoutes } from './routes/lookups.ts';
+import { mailRoutes } from './routes/mail.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -203,7 +204,10 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   ticketRoutes(api, context);
   lookupRoutes(api, context);
   customerRoutes(api, context);
-  if (deps.journal !== undefined) salesRoutes(api, context, deps.journal);
+  if (deps.journal !== undefined) {
+    salesRoutes(api, context, deps.journal);
+    mailRoutes(api, context, deps.journal);
+  }
   registerInfoRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
 
