@@ -26,6 +26,7 @@ import { fromJournalError } from './journal-adapters.ts';
 import type { Books, Db, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
 import { Rights } from './rights.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lookupRoutes } from './routes/lookups.ts';
 import { mailRoutes } from './routes/mail.ts';
@@ -207,6 +208,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   if (deps.journal !== undefined) {
     salesRoutes(api, context, deps.journal);
     mailRoutes(api, context, deps.journal);
+    documentRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
