@@ -25,6 +25,7 @@ import { ApiError, fromFrameworkError, toApiError } from './errors.ts';
 import { fromJournalError } from './journal-adapters.ts';
 import type { Books, Db, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
 import { Rights } from './rights.ts';
+import { archiveRoutes } from './routes/archives.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -34,6 +35,7 @@ import { registerInfoRoutes } from './routes/register-info.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
 import { staticRoutes } from './static.ts';
 import { TicketService } from './ticket-service.ts';
@@ -209,6 +211,8 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     salesRoutes(api, context, deps.journal);
     mailRoutes(api, context, deps.journal);
     documentRoutes(api, context, deps.journal);
+    verificationRoutes(api, context, deps.journal);
+    archiveRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
