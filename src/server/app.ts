@@ -34,6 +34,7 @@ import { mailRoutes } from './routes/mail.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
@@ -213,6 +214,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     documentRoutes(api, context, deps.journal);
     verificationRoutes(api, context, deps.journal);
     archiveRoutes(api, context, deps.journal);
+    settingsRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
