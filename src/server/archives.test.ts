@@ -10,14 +10,15 @@ import { verifyArchive } from '../fiscal/archive.ts';
 import {
   call,
   countRecords,
+  download as downloadFile,
   login,
   MANAGER,
   PINS,
   startTestServer,
   storeTemplate,
   type TestServer,
+  validatedSale,
 } from './testing.ts';
-import type { TicketView } from './ticket-view.ts';
 
 let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
@@ -28,19 +29,7 @@ before(async () => {
   template = await storeTemplate(1);
   server = await startTestServer({ template: template.dir });
   cashier = await login(server.url, 'CAISSE1', PINS.cashier);
-  const post = async (path: string, body?: unknown, token = cashier) => {
-    const answer = await call<TicketView>(server.url, 'POST', path, {
-      token,
-      ...(body === undefined ? {} : { body }),
-    });
-    assert.equal(answer.status, 200, `${path} : ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
-  const { id } = await post('/api/tickets', {});
-  await post(`/api/tickets/${id}/lines`, { text: 'BOI0001' });
-  const total = await post(`/api/tickets/${id}/total`);
-  await post(`/api/tickets/${id}/payments`, { mode: 'CARD', amount: total.totals.ttc });
-  await post(`/api/tickets/${id}/validate`, { idempotencyKey: 'archive-sale-1' });
+  await validatedSale(server.url, cashier, 'archive-sale-1');
   const admin = await login(server.url, 'ADMIN', PINS.admin);
   const closed = await call<{ closures: { payload: { kind: string; periodLabel: string } }[] }>(
     server.url,
@@ -57,16 +46,7 @@ after(async () => {
   template.remove();
 });
 
-async function download(path: string, token: string) {
-  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return {
-    status: response.status,
-    headers: response.headers,
-    bytes,
-    json: () => JSON.parse(bytes.toString('utf8')) as { code: string; message: string },
-  };
-}
+const download = (path: string, token: string) => downloadFile(server.url, path, token);
 
 test('without the right: 403; with a manager’s code: the signed archive, journaled', async () => {
   const before = await countRecords(server.db, 'ARCHIVE');

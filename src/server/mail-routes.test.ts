@@ -19,8 +19,9 @@ import {
   startTestServer,
   storeTemplate,
   type TestServer,
+  validatedSale,
+  waitFor,
 } from './testing.ts';
-import type { TicketView } from './ticket-view.ts';
 
 let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
@@ -64,35 +65,10 @@ after(async () => {
   template.remove();
 });
 
-async function ok(path: string, body?: unknown): Promise<TicketView> {
-  const answer = await call<TicketView>(server.url, 'POST', path, {
-    token: cashier,
-    ...(body === undefined ? {} : { body }),
-  });
-  assert.equal(answer.status, 200, `${path} : ${JSON.stringify(answer.body)}`);
-  return answer.body;
-}
-
-/** A validated one-line sale paid by card, for `customer` when given; returns its number. */
+/** A validated sale's number. */
 async function sale(key: string, customer?: string): Promise<number> {
-  const { id } = await ok('/api/tickets', {});
-  const t = (path: string) => `/api/tickets/${id}/${path}`;
-  if (customer !== undefined) await ok(t('customer'), { text: customer });
-  await ok(t('lines'), { text: 'BOI0001' });
-  const total = await ok(t('total'));
-  await ok(t('payments'), { mode: 'CARD', amount: total.totals.ttc });
-  const validated = await ok(t('validate'), { idempotencyKey: key });
-  return validated.sale?.number ?? assert.fail('pas de vente');
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`attente dépassée : ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const ticket = await validatedSale(server.url, cashier, key, customer);
+  return ticket.sale?.number ?? assert.fail('pas de vente');
 }
 
 /** What a refused request must leave as it was. */

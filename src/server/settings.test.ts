@@ -14,8 +14,8 @@ import {
   startTestServer,
   storeTemplate,
   type TestServer,
+  validatedSale,
 } from './testing.ts';
-import type { TicketView } from './ticket-view.ts';
 
 let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
@@ -179,19 +179,7 @@ test('PUT with the right: each part changed is written and journaled; the passwo
   assert.equal((await settingsEvents()).length, events.length + 5);
 
   // The reprint reasons now come from the list only.
-  const post = async (path: string, body?: unknown) => {
-    const r = await call<TicketView>(server.url, 'POST', path, {
-      token: cashier,
-      ...(body === undefined ? {} : { body }),
-    });
-    assert.equal(r.status, 200, `${path} : ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const { id } = await post('/api/tickets', {});
-  await post(`/api/tickets/${id}/lines`, { text: 'BOI0001' });
-  const total = await post(`/api/tickets/${id}/total`);
-  await post(`/api/tickets/${id}/payments`, { mode: 'CARD', amount: total.totals.ttc });
-  const sale = await post(`/api/tickets/${id}/validate`, { idempotencyKey: 'settings-sale-1' });
+  const sale = await validatedSale(server.url, cashier, 'settings-sale-1');
   const refused = await call<{ code: string }>(
     server.url,
     'POST',

@@ -13,8 +13,8 @@ import {
   startTestServer,
   storeTemplate,
   type TestServer,
+  validatedSale,
 } from './testing.ts';
-import type { TicketView } from './ticket-view.ts';
 
 let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
@@ -40,20 +40,8 @@ interface Verification {
 }
 
 async function sale(key: string): Promise<number> {
-  const post = async (path: string, body?: unknown) => {
-    const answer = await call<TicketView>(server.url, 'POST', path, {
-      token,
-      ...(body === undefined ? {} : { body }),
-    });
-    assert.equal(answer.status, 200, `${path} : ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
-  const { id } = await post('/api/tickets', {});
-  await post(`/api/tickets/${id}/lines`, { text: 'BOI0001' });
-  const total = await post(`/api/tickets/${id}/total`);
-  await post(`/api/tickets/${id}/payments`, { mode: 'CARD', amount: total.totals.ttc });
-  const validated = await post(`/api/tickets/${id}/validate`, { idempotencyKey: key });
-  return validated.sale?.number ?? assert.fail('pas de vente');
+  const ticket = await validatedSale(server.url, token, key);
+  return ticket.sale?.number ?? assert.fail('pas de vente');
 }
 
 test('GET before any run: 404 NO_VERIFICATION; a run is journaled and read back', async () => {

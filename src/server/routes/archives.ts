@@ -12,7 +12,7 @@ import { exportArchive } from '../../store/archive-export.ts';
 import type { JournalContext } from '../../store/journal/index.ts';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
-import { errorSchema } from '../schemas.ts';
+import { authorizationOfQuery, errorSchema, queryAuthorization } from '../schemas.ts';
 import type { Api } from './kit.ts';
 
 export function archiveRoutes(api: Api, ctx: AppContext, journal: JournalContext): void {
@@ -32,13 +32,7 @@ export function archiveRoutes(api: Api, ctx: AppContext, journal: JournalContext
             .max(9999)
             .optional()
             .describe('Caisse (défaut : celle de la session)'),
-          authUser: z
-            .string()
-            .min(1)
-            .max(40)
-            .optional()
-            .describe('Code du responsable qui autorise sur place'),
-          authPin: z.string().min(1).max(16).optional().describe('Son code PIN'),
+          ...queryAuthorization,
         }),
         response: {
           200: z.any().describe('application/zip : l’archive signée'),
@@ -50,15 +44,12 @@ export function archiveRoutes(api: Api, ctx: AppContext, journal: JournalContext
     async (request, reply) => {
       const session = sessionOf(request);
       const { period } = request.params;
-      const { authUser, authPin } = request.query;
       const register = request.query.register ?? session.register;
       const label = parsePeriod(period).label; // BAD_PERIOD before anything is asked or written
       const granted = await ctx.rights.require(
         session,
         'export_archive',
-        authUser === undefined && authPin === undefined
-          ? undefined
-          : { userCode: authUser ?? '', pin: authPin ?? '' },
+        authorizationOfQuery(request.query),
         request.ip,
         `archive ${label} de la caisse ${register}`,
       );

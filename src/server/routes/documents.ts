@@ -13,7 +13,7 @@ import { getRecord, headOf, type JournalContext, journalNameOf } from '../../sto
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { errorSchema, noQuery } from '../schemas.ts';
+import { authorizationOfQuery, errorSchema, noQuery, queryAuthorization } from '../schemas.ts';
 import { VERSION } from '../version.ts';
 import type { Api } from './kit.ts';
 import { answers } from './kit.ts';
@@ -66,6 +66,11 @@ const zReportView = z
   })
   .meta({ id: 'ZReport' });
 
+/** The documents of a sale reprinted by `duplicate`: built from the journal, PDF signed (« DUPLICATA »). */
+export function duplicateSource(ctx: AppContext, journal: JournalContext, duplicate: JournalRecord) {
+  return journalSaleSource(ctx.db, { dataDir: journal.dataDir, software, now: journal.now, duplicate });
+}
+
 export function documentRoutes(api: Api, ctx: AppContext, journal: JournalContext): void {
   api.get(
     '/api/sales/:register/:number/receipt.pdf',
@@ -77,20 +82,14 @@ export function documentRoutes(api: Api, ctx: AppContext, journal: JournalContex
         params: saleParams,
         querystring: z.strictObject({
           reason: z.string().trim().max(200).optional().describe('Motif (défaut : « Téléchargement PDF »)'),
-          authUser: z
-            .string()
-            .min(1)
-            .max(40)
-            .optional()
-            .describe('Code du responsable qui autorise sur place'),
-          authPin: z.string().min(1).max(16).optional().describe('Son code PIN'),
+          ...queryAuthorization,
         }),
         response: fileAnswers('application/pdf : le duplicata signé'),
       },
     },
     async (request, reply) => {
       const { register, number } = request.params;
-      const { reason, authUser, authPin } = request.query;
+      const { reason } = request.query;
       const { duplicate } = await reprintSale(
         ctx,
         journal,
@@ -100,19 +99,11 @@ export function documentRoutes(api: Api, ctx: AppContext, journal: JournalContex
           number,
           reason,
           fallback: 'Téléchargement PDF',
-          authorization:
-            authUser === undefined && authPin === undefined
-              ? undefined
-              : { userCode: authUser ?? '', pin: authPin ?? '' },
+          authorization: authorizationOfQuery(request.query),
           what: 'téléchargement PDF',
         },
       );
-      const source = journalSaleSource(ctx.db, {
-        dataDir: journal.dataDir,
-        software,
-        now: journal.now,
-        duplicate,
-      });
+      const source = duplicateSource(ctx, journal, duplicate);
       const sale = await source.documentsOfSale(`${register}-${number}`);
       if (sale === undefined)
         throw notFound('SALE_NOT_FOUND', `Vente introuvable : caisse ${register}, n° ${number}`);
@@ -161,38 +152,24 @@ export function documentRoutes(api: Api, ctx: AppContext, journal: JournalContex
       const head = await headOf(ctx.db, record.register, 'CLOSURE');
       const hasTickets = p.tickets.from <= p.tickets.to;
       const operator = (p as unknown as { operator?: unknown }).operator;
+      // The closure's own figures (counts, sales, returns, grand totals, last ticket's signature) as
+      // signed; the answer's schema keeps only the fields it names.
       return {
+        ...p,
         register,
         sequence,
         number: closureNumberOf(record.register, sequence),
-        kind: p.kind,
-        periodLabel: p.periodLabel,
         from: instantOf(p.periodStart).toISOString(),
         to: instantOf(p.periodEnd).toISOString(),
         closedAt: instantOf(record.timestamp).toISOString(),
         operator: typeof operator === 'string' ? operator : null,
-        currency: p.currency,
-        ticketCount: p.ticketCount,
         firstTicket: hasTickets ? ticketNumberOf(record.register, p.tickets.from) : null,
         lastTicket: hasTickets ? ticketNumberOf(record.register, p.tickets.to) : null,
-        cancellationCount: p.cancellationCount,
-        duplicateCount: p.duplicateCount,
-        salesTtc: p.salesTtc,
-        returnsTtc: p.returnsTtc,
-        periodTotal: p.periodTotal,
-        periodTotalAbs: p.periodTotalAbs,
-        perpetualTotal: p.perpetualTotal,
-        perpetualTotalAbs: p.perpetualTotalAbs,
-        perRate: p.perRate.map((r) => ({ rate: r.rate, ht: r.ht, vat: r.vat, ttc: r.ttc })),
-        perPayment: p.perPayment.map((x) => ({
-          mode: x.mode,
-          label: label(x.mode),
-          amount: x.amount,
-        })),
+        perRate: [...p.perRate],
+        perPayment: p.perPayment.map((x) => ({ ...x, label: label(x.mode) })),
         signature: record.signature,
         shortSignature: shortCodeOf(record.signature),
         previousSignature: record.previousSignature,
-        lastTicketSignature: p.lastTicketSignature,
         chainHead: head === undefined ? null : { sequence: head.sequence, signature: head.signature },
       };
     },

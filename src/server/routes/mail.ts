@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { checkAddress, requireAddress } from '../../mail/address.ts';
-import { journalSaleSource } from '../../mail/journal-sale-source.ts';
 import {
   countByStatus,
   getJob,
@@ -24,7 +23,7 @@ import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { authorizationSchema, errorSchema } from '../schemas.ts';
-import { VERSION } from '../version.ts';
+import { duplicateSource } from './documents.ts';
 import { type Api, answers } from './kit.ts';
 import { reprintSale, saleParams } from './sales.ts';
 
@@ -85,8 +84,6 @@ function itemOf(job: ItemFields) {
 }
 
 export function mailRoutes(api: Api, ctx: AppContext, journal: JournalContext): void {
-  const software = { name: 'Comptoir', version: VERSION };
-
   /** The address of the sale's customer when they agreed to get their receipts by e-mail. */
   async function consentedAddress(customer: unknown): Promise<string> {
     const code = typeof customer === 'string' ? customer : undefined;
@@ -154,12 +151,7 @@ export function mailRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
           },
         },
       );
-      const source = journalSaleSource(ctx.db, {
-        dataDir: journal.dataDir,
-        software,
-        now: journal.now,
-        duplicate,
-      });
+      const source = duplicateSource(ctx, journal, duplicate);
       const job = await resendReceipt(ctx.db, source, {
         ticket: `${register}-${number}`,
         to,

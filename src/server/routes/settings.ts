@@ -34,6 +34,7 @@ import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { Db } from '../ports.ts';
+import { paymentModeView } from '../register-schema.ts';
 import { authorizationSchema } from '../schemas.ts';
 import { type Api, answers } from './kit.ts';
 
@@ -147,12 +148,7 @@ const settingsView = z
       }),
     ),
     paymentModes: z.array(
-      z.object({
-        code: z.string(),
-        label: z.string(),
-        excess: z.string(),
-        roundingStep: z.number(),
-        opensDrawer: z.boolean(),
+      paymentModeView.extend({
         active: z.boolean(),
         position: z.number(),
         registerNumber: z.number().nullable(),
