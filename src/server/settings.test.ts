@@ -108,6 +108,7 @@ test('bad input: 4xx in French, nothing written', async () => {
     [{ paymentModes: [{ code: 'CARD', excess: 'tout' }] }, 400, 'INVALID_INPUT'],
     [{ receipt: { retry: { days: 0 } } }, 400, 'INVALID_INPUT'],
     [{ smtp: { host: 'mauvais hôte!' } }, 400, 'INVALID_INPUT'],
+    [{ smtp: { port: 25 } }, 400, 'INVALID_INPUT'],
     [{ store: { name: '' } }, 400, 'INVALID_INPUT'],
   ];
   for (const [body, status, code] of cases) {
@@ -122,7 +123,21 @@ test('bad input: 4xx in French, nothing written', async () => {
   assert.equal(await state(), before);
 });
 
+/** A 9 % discount on a new ticket's line, by the cashier: its status; the ticket is then abandoned. */
+async function discountOfNine(): Promise<number> {
+  const opened = await call<{ id: string }>(server.url, 'POST', '/api/tickets', { token: cashier, body: {} });
+  const path = `/api/tickets/${opened.body.id}`;
+  await call(server.url, 'POST', `${path}/lines`, { token: cashier, body: { text: 'BOI0001' } });
+  const discount = await call(server.url, 'POST', `${path}/discount`, {
+    token: cashier,
+    body: { percent: 900 },
+  });
+  await call(server.url, 'POST', `${path}/abandon`, { token: cashier, body: {} });
+  return discount.status;
+}
+
 test('PUT with the right: each part changed is written and journaled; the password never answered', async () => {
+  assert.equal(await discountOfNine(), 200, 'under the 10 % limit of register 1');
   const events = await settingsEvents();
   const answer = await call<Settings>(server.url, 'PUT', '/api/settings', {
     token: admin,
@@ -170,13 +185,31 @@ test('PUT with the right: each part changed is written and journaled; the passwo
     .executeTakeFirstOrThrow();
   assert.match(jet.payload, /"operator":"ADMIN"/);
 
+  // A part of the SMTP server alone: the rest is kept.
+  const port = await call<Settings>(server.url, 'PUT', '/api/settings', {
+    token: admin,
+    body: { smtp: { port: 465, security: 'tls' } },
+  });
+  assert.equal(port.status, 200, JSON.stringify(port.body));
+  assert.deepEqual(port.body.smtp, {
+    host: 'smtp.exemple.fr',
+    port: 465,
+    security: 'tls',
+    user: 'boutique',
+    passwordSet: true,
+  });
+  assert.equal((await settingsEvents()).at(-1), 'paramètres modifiés : serveur SMTP : port, security');
+
   // The same change again changes nothing and journals nothing.
   const again = await call<Settings>(server.url, 'PUT', '/api/settings', {
     token: admin,
     body: { store: { phone: '01 23 45 67 89' }, paymentModes: [{ code: 'CARD', label: 'CB' }] },
   });
   assert.equal(again.status, 200);
-  assert.equal((await settingsEvents()).length, events.length + 5);
+  assert.equal((await settingsEvents()).length, events.length + 6);
+
+  // The register's new discount limit (5 %) applies at once: 9 % now needs a manager's code.
+  assert.equal(await discountOfNine(), 403);
 
   // The reprint reasons now come from the list only.
   const sale = await validatedSale(server.url, cashier, 'settings-sale-1');

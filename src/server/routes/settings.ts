@@ -124,7 +124,9 @@ const settingsPatch = z.strictObject({
   registers: z.array(registerPatch).max(100).optional(),
   paymentModes: z.array(paymentModePatch).max(100).optional(),
   receipt: patchOf(mailSettingsSchema).optional(),
-  smtp: smtpInputSchema.optional().describe('Serveur SMTP ; sans « password », le mot de passe gardé reste'),
+  smtp: patchOf(smtpInputSchema)
+    .optional()
+    .describe('Serveur SMTP (host requis la première fois) ; sans « password », le mot de passe gardé reste'),
   authorization: authorizationSchema.optional(),
 });
 
@@ -290,6 +292,8 @@ export function settingsRoutes(api: Api, ctx: AppContext, journal: JournalContex
         for (const line of plan.summary)
           await jetDraft(batch, 'SETTINGS_CHANGE', `paramètres modifiés : ${line}`, operator);
       });
+      // The tickets in progress follow the new register settings and payment modes from now on.
+      ctx.tickets.forgetRegisters();
       return readSettings(ctx.db, info.storeId);
     },
   );
@@ -424,15 +428,27 @@ async function planChanges(db: Db, current: Settings, body: z.output<typeof sett
   }
 
   if (body.smtp !== undefined) {
-    const smtp = body.smtp;
-    const before = current.smtp;
-    const changed = changedFields(
-      before === null
+    const before =
+      current.smtp === null
         ? {}
-        : { host: before.host, port: before.port, security: before.security, user: before.user },
-      { host: smtp.host, port: smtp.port, security: smtp.security, user: smtp.user },
-    );
-    if (smtp.password !== undefined) changed.push('password');
+        : {
+            host: current.smtp.host,
+            port: current.smtp.port,
+            security: current.smtp.security,
+            user: current.smtp.user,
+          };
+    const checked = smtpInputSchema.safeParse(merged(before, body.smtp), {
+      error: z.locales.fr().localeError,
+    });
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const field = ['smtp', ...(issue?.path.map(String) ?? [])].join('.');
+      throw new ApiError(400, 'INVALID_INPUT', `Saisie invalide (${field}) : ${issue?.message ?? ''}`, field);
+    }
+    const smtp = checked.data;
+    const { password, ...server } = smtp;
+    const changed = changedFields(before, server);
+    if (password !== undefined) changed.push('password');
     if (changed.length > 0) {
       summary.push(`serveur SMTP : ${changed.join(', ')}`);
       writes.push(async (trx, storeId, now) => {
