@@ -6,8 +6,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { StoreError } from '../store/errors.ts';
+import type { JournalContext } from '../store/journal/core.ts';
 import type { DatabaseConfig } from '../store/open-database.ts';
 import type { Database } from '../store/schema.ts';
+import { VERSION } from './version.ts';
 
 export const DATA_OPTION = [
   '--data <dir>',
@@ -55,4 +57,14 @@ export async function withStore<T>(
   } finally {
     await db.destroy();
   }
+}
+
+/** The journal context of a command: keys and heads in `dataDir`, the clock, this version. */
+export function commandJournalContext(dataDir: string): JournalContext {
+  return {
+    dataDir,
+    now: () => new Date(),
+    softwareVersion: VERSION,
+    timeZone: process.env.COMPTOIR_TIME_ZONE ?? 'Europe/Paris',
+  };
 }

@@ -3,11 +3,11 @@
  * components), promotions and stock. Every write validates first, then runs in one transaction, so a
  * refused write changes nothing.
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Milli } from '../sales/money.ts';
 import { searchForm } from './codes.ts';
 import { StoreError } from './errors.ts';
-import type { Database, Flag } from './schema.ts';
+import type { Database, Flag, PriceHistoryTable } from './schema.ts';
 import { inTransaction } from './transaction.ts';
 import {
   type ArticleData,
@@ -136,6 +136,49 @@ function formatRate(rate: number): string {
 export type WriteMode = 'create' | 'upsert';
 
 /**
+ * What an upsert changes in the values that make fiscal amounts (checklist item 46): each listed
+ * tariff's price, the VAT rate and the eco-participation, old and new, for `price_history`.
+ */
+async function valueChanges(
+  trx: Db,
+  existing: { id: number; vat_rate: number; eco_participation: number },
+  data: ArticleData,
+  prices: readonly (readonly [string, number])[],
+  stamp: string,
+): Promise<Insertable<PriceHistoryTable>[]> {
+  const change = (field: string, tariff: string | null, before: number | null, after: number | null) => ({
+    article_ref: data.ref,
+    field,
+    tariff_code: tariff,
+    old_value: before,
+    new_value: after,
+    changed_at: stamp,
+  });
+  const changes: Insertable<PriceHistoryTable>[] = [];
+  if (existing.vat_rate !== data.vatRate)
+    changes.push(change('vat_rate', null, existing.vat_rate, data.vatRate));
+  if (existing.eco_participation !== data.ecoParticipation) {
+    changes.push(change('eco_participation', null, existing.eco_participation, data.ecoParticipation));
+  }
+  if (prices.length > 0) {
+    const current = new Map(
+      (
+        await trx
+          .selectFrom('article_prices')
+          .select(['tariff_code', 'price'])
+          .where('article_id', '=', existing.id)
+          .execute()
+      ).map((p) => [p.tariff_code, p.price]),
+    );
+    for (const [tariff, price] of prices) {
+      const before = current.get(tariff) ?? null;
+      if (before !== price) changes.push(change('price', tariff, before, price));
+    }
+  }
+  return changes;
+}
+
+/**
  * Validates the references of one parsed article against the database and writes it. Must run inside
  * a transaction (`trx`); throws a `StoreError` before writing anything when the article is refused.
  * `upsert` replaces an article of the same reference (its barcodes, supplier references, listed
@@ -169,8 +212,9 @@ export async function writeArticle(
 
   const existing = await trx
     .selectFrom('articles')
-    .select('id')
-    .where('ref', '=', data.ref)
+    .innerJoin('vat_rates', 'vat_rates.id', 'articles.vat_rate_id')
+    .select(['articles.id', 'vat_rates.rate as vat_rate', 'articles.eco_participation'])
+    .where('articles.ref', '=', data.ref)
     .executeTakeFirst();
   if (existing !== undefined && mode === 'create') {
     throw new StoreError('DUPLICATE_REF', `La référence ${data.ref} existe déjà`, 'ref');
@@ -251,6 +295,7 @@ export async function writeArticle(
     updated_at: stamp,
   };
   let id: number;
+  const history = existing === undefined ? [] : await valueChanges(trx, existing, data, prices, stamp);
   if (existing === undefined) {
     const row = await trx
       .insertInto('articles')
@@ -276,6 +321,7 @@ export async function writeArticle(
         .execute();
     }
   }
+  if (history.length > 0) await trx.insertInto('price_history').values(history).execute();
   if (barcodes.length > 0) {
     await trx
       .insertInto('article_barcodes')

@@ -301,6 +301,7 @@ export interface Database {
   server_tickets: ServerTicketsTable;
   server_sessions: ServerSessionsTable;
   mail_outbox: MailOutboxTable;
+  price_history: PriceHistoryTable;
   mail_settings: MailSettingsTable;
 }
 
@@ -315,6 +316,21 @@ export type RegisterRow = Selectable<RegistersTable>;
 export type PaymentModeRow = Selectable<PaymentModesTable>;
 
 /** The tables in an order where each one comes after the tables it references. */
+/**
+ * A change of an existing article's price, VAT rate or eco-participation (migration 0006, checklist
+ * item 46). Append-only: triggers refuse UPDATE and DELETE.
+ */
+export interface PriceHistoryTable {
+  id: Generated<number>;
+  article_ref: string;
+  /** `price`, `vat_rate` or `eco_participation`. */
+  field: string;
+  tariff_code: string | null;
+  old_value: number | null;
+  new_value: number | null;
+  changed_at: string;
+}
+
 export const TABLES_IN_DEPENDENCY_ORDER: readonly (keyof Database)[] = [
   'stores',
   'depots',

@@ -124,6 +124,66 @@ for (const dialect of DIALECTS) {
       assert.equal(price.price, 1500);
     });
 
+    test('a change of price, VAT rate or eco-participation is kept in the append-only history', async () => {
+      const ref = 'HIST01';
+      const mine = () =>
+        t.db
+          .selectFrom('price_history')
+          .select(['field', 'tariff_code', 'old_value', 'new_value', 'changed_at'])
+          .where('article_ref', '=', ref)
+          .orderBy('id')
+          .execute();
+      await createArticle(t.db, article({ ref, ean: '4006381333931' }), NOW);
+      assert.deepEqual(await mine(), [], 'a creation is not a change');
+      await saveArticle(t.db, article({ ref, ean: '4006381333931' }), NOW);
+      assert.deepEqual(await mine(), [], 'saving the same values changes nothing');
+      const later = new Date('2026-11-24T09:00:00Z');
+      await saveArticle(
+        t.db,
+        article({ ref, ean: '4006381333931', price: 1390, vatRate: 550, ecoParticipation: 12 }),
+        later,
+      );
+      assert.deepEqual(await mine(), [
+        {
+          field: 'vat_rate',
+          tariff_code: null,
+          old_value: 2000,
+          new_value: 550,
+          changed_at: later.toISOString(),
+        },
+        {
+          field: 'eco_participation',
+          tariff_code: null,
+          old_value: 0,
+          new_value: 12,
+          changed_at: later.toISOString(),
+        },
+        {
+          field: 'price',
+          tariff_code: 'BASE',
+          old_value: 1290,
+          new_value: 1390,
+          changed_at: later.toISOString(),
+        },
+      ]);
+      // A refused write leaves no history either.
+      await assert.rejects(
+        saveArticle(t.db, article({ ref, ean: '4006381333931', price: 1, family1: 'NOPE' }), later),
+        isCode('UNKNOWN_FAMILY'),
+      );
+      assert.equal((await mine()).length, 3);
+      // The history is append-only, whatever the application does.
+      await assert.rejects(
+        t.db.updateTable('price_history').set({ new_value: 1 }).where('article_ref', '=', ref).execute(),
+        /inaltérable/,
+      );
+      await assert.rejects(
+        t.db.deleteFrom('price_history').where('article_ref', '=', ref).execute(),
+        /inaltérable/,
+      );
+      assert.equal((await mine()).length, 3);
+    });
+
     test('a promotion must end after it starts', async () => {
       await createArticle(t.db, article(), NOW);
       await assert.rejects(

@@ -220,6 +220,40 @@ describe('comptoir export and import', { concurrency: true }, () => {
     assert.equal(count(dataDir, 'articles'), articles);
   });
 
+  test('an import that changes a price is a JET event, the change kept in the price history', async () => {
+    const dataDir = copyOfShop('prices');
+    const ref = sqlite<string>(
+      dataDir,
+      'select a.ref from articles a join vat_rates v on v.id = a.vat_rate_id where v.rate = 2000 and a.composed = 0 and a.eco_participation = 0 and a.issues is null order by a.id limit 1',
+    );
+    const price = sqlite<number>(
+      dataDir,
+      "select p.price from article_prices p join articles a on a.id = p.article_id where a.ref = ? and p.tariff_code = 'BASE'",
+      ref,
+    );
+    const designation = sqlite<string>(dataDir, 'select designation from articles where ref = ?', ref);
+    writeFileSync(
+      path('prices.csv'),
+      `ref;designation;vat_rate;price\n${ref};${designation};20;${(price + 100) / 100}\n`,
+    );
+    const run = await comptoir(['import', 'articles', 'prices.csv', '--data', dataDir]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      sqlite<string>(
+        dataDir,
+        "select old_value || '→' || new_value from price_history where article_ref = ?",
+        ref,
+      ),
+      `${price}→${price + 100}`,
+    );
+    const jet = sqlite<string>(
+      dataDir,
+      "select payload from journal where chain = 'JET' and payload like '%Import CSV%' order by sequence desc limit 1",
+    );
+    assert.match(jet, /Import CSV d’articles \(prices\.csv\)/);
+    assert.match(jet, /1 ligne\(s\) importée\(s\) sur 1, 1 changement\(s\) de prix/);
+  });
+
   test('export to standard output', async () => {
     const run = await comptoir(['export', 'customers'], { COMPTOIR_DATA: SHOP });
     assert.equal(run.code, 0, run.stderr);

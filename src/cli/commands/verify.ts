@@ -8,7 +8,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { PROBLEM_LABELS, type Problem, type VerificationReport } from '../../fiscal/verify.ts';
 import type { JournalContext } from '../../store/journal/core.ts';
-import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { VERSION } from '../version.ts';
 
 const runModule = () => import('../../store/journal-verify-run.ts');
@@ -46,15 +46,6 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
   };
 }
 
-function journalContext(dataDir: string): JournalContext {
-  return {
-    dataDir,
-    now: () => new Date(),
-    softwareVersion: VERSION,
-    timeZone: process.env.COMPTOIR_TIME_ZONE ?? 'Europe/Paris',
-  };
-}
-
 export function registerVerifyCommands(program: Command): void {
   program
     .command('verify')
@@ -80,7 +71,7 @@ export function registerVerifyCommands(program: Command): void {
       let report: VerificationReport;
       try {
         const run = await withStore(dataDir, (db) =>
-          runLiveVerification(db, journalContext(dataDir), {
+          runLiveVerification(db, commandJournalContext(dataDir), {
             ...(register === undefined ? {} : { register }),
             ...(options.json ? {} : { onProgress: progressBar() }),
           }),

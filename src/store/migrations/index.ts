@@ -8,6 +8,7 @@ import { migration0002 } from './0002-journal.ts';
 import { migration0003 } from './0003-mail-outbox.ts';
 import { migration0004 } from './0004-server.ts';
 import { migration0005 } from './0005-article-issues.ts';
+import { migration0006 } from './0006-price-history.ts';
 
 export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
   ['0001-reference-data', migration0001],
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['0003-mail-outbox', migration0003],
   ['0004-server', migration0004],
   ['0005-article-issues', migration0005],
+  ['0006-price-history', migration0006],
 ];
 
 /** Kysely's provider over the in-code list (no directory scanning, works from any bundle). */
