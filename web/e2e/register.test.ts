@@ -298,6 +298,66 @@ test('a customer card: the e-mail alert, consent given in place, the receipt cho
   }
 });
 
+test('reprint: the last sale again as a duplicate with its reason; a manager code when the right lacks', async () => {
+  const { page } = browser;
+  await page.evaluate(() => {
+    const counted = window as unknown as { printed: number };
+    counted.printed = 0;
+    window.print = () => {
+      counted.printed += 1;
+    };
+  });
+  await page.getByRole('button', { name: 'Réimpression' }).click();
+  const ask = page.getByRole('dialog', { name: 'Réimpression' });
+  assert.equal(await ask.getByLabel('N° du ticket').inputValue(), '3', 'the last sale is proposed');
+  await ask.getByLabel('Motif de la réimpression').fill('Demande du client');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  const copy = page.getByRole('dialog', { name: 'Duplicata' });
+  await copy.getByText('Duplicata n° 1 du ticket n° 3 enregistré au journal').waitFor();
+  const receipt = copy.getByRole('document', { name: 'Ticket n° 3' });
+  await receipt.getByText(/DUPLICATA n° 1 — motif : Demande du client/).waitFor();
+  await receipt.getByText(article(0).designation).waitFor();
+  await page.screenshot({ path: join(shots, 'caisse-duplicata.png') });
+  await copy.getByRole('button', { name: 'Imprimer' }).click();
+  assert.equal(await page.evaluate(() => (window as unknown as { printed: number }).printed), 1);
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+  await copy.waitFor({ state: 'detached' });
+
+  // The seller V01 has no `reprint` right: the manager gives the code in place, the copy names them.
+  await page.getByRole('button', { name: 'Changer utilisateur' }).click();
+  const who = page.getByRole('dialog', { name: 'Changer utilisateur' });
+  await who.getByLabel('Code utilisateur').fill('V01');
+  await who.getByLabel('PIN').fill(PINS.seller);
+  await who.getByRole('button', { name: 'Valider' }).click();
+  await page.getByText('Utilisateur : Vendeur').waitFor();
+  await page.getByRole('button', { name: 'Réimpression' }).click();
+  await ask.getByLabel('N° du ticket').fill('1');
+  await ask.getByLabel('Motif de la réimpression').fill('Ticket illisible');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await copy.getByText('Duplicata n° 1 du ticket n° 1 enregistré au journal').waitFor();
+  await copy.getByText(new RegExp(`par ${MANAGER.code}, signature`)).waitFor();
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+
+  // A second copy of ticket 3 is numbered 2; an unknown ticket is refused in the dialog.
+  await page.getByRole('button', { name: 'Changer utilisateur' }).click();
+  await who.getByLabel('Code utilisateur').fill('CAISSE1');
+  await who.getByLabel('PIN').fill(PINS.cashier);
+  await who.getByRole('button', { name: 'Valider' }).click();
+  await page.getByRole('button', { name: 'Réimpression' }).click();
+  await ask.getByLabel('N° du ticket').fill('999');
+  await ask.getByLabel('Motif de la réimpression').fill('Demande du client');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  await ask.getByRole('alert').filter({ hasText: 'Vente introuvable' }).waitFor();
+  await ask.getByLabel('N° du ticket').fill('3');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  await copy.getByText('Duplicata n° 2 du ticket n° 3 enregistré au journal').waitFor();
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+});
+
 test('the back office lists the sales with their chart', async () => {
   const { page } = browser;
   await page.getByRole('button', { name: 'Autres opérations' }).click();

@@ -3,6 +3,12 @@
  * reaches the browser), one JSON call per action, French errors with their machine codes.
  */
 import type { z } from 'zod';
+import type {
+  ClosurePayload,
+  DuplicatePayload,
+  journalRecordView,
+  SalePayload,
+} from '../../src/server/record-schema.ts';
 import type { registerInfoView } from '../../src/server/register-schema.ts';
 import type { articleView, itemView, sessionView, ticketView } from '../../src/server/schemas.ts';
 
@@ -12,6 +18,10 @@ export type Article = z.output<typeof articleView>;
 export type SessionInfo = z.output<typeof sessionView>;
 export type RegisterInfo = z.output<typeof registerInfoView>;
 export type Authorization = { userCode: string; pin: string };
+/** A record of the fiscal journal as `/api/sales` and `/api/closures` show it. */
+export type JournalRecord = z.output<typeof journalRecordView>;
+export type { ClosurePayload, DuplicatePayload, SalePayload };
+export type ClosureKind = ClosurePayload['kind'];
 
 /** `GET /api/customers` items (src/server/routes/lookups.ts `customerView`). */
 export interface Customer {
@@ -33,13 +43,13 @@ export interface Customer {
   dematRefused: boolean;
 }
 
-/** The body of `PUT /api/customers/:code`. */
-export type CustomerInput = Omit<
-  Customer,
-  'code' | 'loyaltyPoints' | 'visits' | 'cardNumber' | 'sellerCode'
+/** The body of `PATCH /api/customers/:code`: only the fields given change, the others are kept. */
+export type CustomerChanges = Partial<
+  Omit<Customer, 'code' | 'loyaltyPoints' | 'visits' | 'cardNumber' | 'sellerCode' | 'tariff'>
 > & {
-  cardNumber?: string;
-  sellerCode?: string;
+  cardNumber?: string | null;
+  sellerCode?: string | null;
+  tariff?: string | null;
 };
 
 export interface Page<T> {
@@ -107,8 +117,10 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return parsed as T;
 }
 
-const q = (params: Record<string, string | number>) =>
-  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+const q = (params: Record<string, string | number | undefined>) =>
+  new URLSearchParams(
+    Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+  ).toString();
 
 export const api = {
   login: (userCode: string, pin: string, register: number) =>
@@ -137,25 +149,21 @@ export const api = {
       'GET',
       `/api/sellers?${q({ code })}`,
     ),
-  saveCustomer: (code: string, body: CustomerInput) =>
-    call<Customer>('PUT', `/api/customers/${encodeURIComponent(code)}`, body),
+  saveCustomer: (code: string, changes: CustomerChanges) =>
+    call<Customer>('PATCH', `/api/customers/${encodeURIComponent(code)}`, changes),
+  sales: (params: { register?: number; number?: number; limit?: number; offset?: number }) =>
+    call<{ items: JournalRecord[]; hasMore: boolean }>('GET', `/api/sales?${q(params)}`),
+  sale: (register: number, number: number) => call<JournalRecord>('GET', `/api/sales/${register}/${number}`),
+  reprint: (register: number, number: number, reason: string, authorization?: Authorization) =>
+    call<JournalRecord>('POST', `/api/sales/${register}/${number}/reprint`, {
+      reason,
+      ...(authorization === undefined ? {} : { authorization }),
+    }),
+  closures: (register: number, limit = 50) =>
+    call<{ items: JournalRecord[] }>('GET', `/api/closures?${q({ register, limit })}`),
+  close: (kind: ClosureKind, authorization?: Authorization) =>
+    call<{ closures: JournalRecord[] }>('POST', '/api/closures', {
+      kind,
+      ...(authorization === undefined ? {} : { authorization }),
+    }),
 };
-
-/** The writable fields of a customer, from what the lookup shows. */
-export function customerBody(c: Customer): CustomerInput {
-  return {
-    ...(c.cardNumber === null ? {} : { cardNumber: c.cardNumber }),
-    ...(c.sellerCode === null ? {} : { sellerCode: c.sellerCode }),
-    name: c.name,
-    address1: c.address1,
-    postalCode: c.postalCode,
-    city: c.city,
-    email: c.email,
-    phone: c.phone,
-    taxExempt: c.taxExempt,
-    tariff: c.tariff,
-    consentEmailReceipts: c.consentEmailReceipts,
-    consentMailings: c.consentMailings,
-    dematRefused: c.dematRefused,
-  };
-}

@@ -8,7 +8,7 @@ import {
   type Article,
   api,
   type Customer,
-  customerBody,
+  type CustomerChanges,
   type RegisterInfo,
   type SessionInfo,
   type Ticket,
@@ -206,6 +206,19 @@ function Customers() {
   );
 }
 
+const SHOWN_FIELDS = [
+  'name',
+  'address1',
+  'postalCode',
+  'city',
+  'email',
+  'phone',
+  'consentEmailReceipts',
+  'consentMailings',
+  'dematRefused',
+  'taxExempt',
+] as const satisfies readonly (keyof CustomerChanges & keyof Customer)[];
+
 function CustomerForm(props: { customer: Customer; onSaved: (c: Customer) => void }) {
   const [c, setC] = useState(props.customer);
   const [error, setError] = useState<string | null>(null);
@@ -233,8 +246,13 @@ function CustomerForm(props: { customer: Customer; onSaved: (c: Customer) => voi
       aria-label={`Fiche client ${props.customer.code}`}
       onSubmit={(event) => {
         event.preventDefault();
+        // Only what this form shows and the user changed: every other field is kept by the server.
+        const changes: CustomerChanges = {};
+        for (const field of SHOWN_FIELDS) {
+          if (c[field] !== props.customer[field]) Object.assign(changes, { [field]: c[field] });
+        }
         api
-          .saveCustomer(c.code, customerBody(c))
+          .saveCustomer(c.code, changes)
           .then(props.onSaved, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
       }}
     >
