@@ -372,3 +372,79 @@ test('the back office lists the sales with their chart', async () => {
   await page.getByRole('button', { name: 'Retour à la caisse' }).click();
   await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
 });
+
+test('a daily closure from the back office, a manager code in place: its Z totals shown', async () => {
+  const { page } = browser;
+  // What the journal holds for the day, read through the API.
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const sales = await call<{ items: { type: string; totalTTC: number | null }[] }>(
+    server.url,
+    'GET',
+    '/api/sales?register=1&limit=200',
+    { token },
+  );
+  await call(server.url, 'DELETE', '/api/session', { token });
+  const tickets = sales.body.items.filter((s) => s.type === 'TICKET');
+  const total = tickets.reduce((sum, s) => sum + (s.totalTTC ?? 0), 0);
+  assert.equal(tickets.length, 3, 'three sales so far');
+
+  await page.getByRole('button', { name: 'Autres opérations' }).click();
+  await page
+    .getByRole('dialog', { name: 'Autres opérations' })
+    .getByRole('button', { name: 'Gestion' })
+    .click();
+  await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: 'Clôtures' }).click();
+  const closures = page.getByRole('region', { name: 'Clôtures' });
+  await closures.getByText('Aucune clôture sur cette caisse.').waitFor();
+  await closures.getByRole('button', { name: 'Clôture journalière (Z)' }).click();
+  await page
+    .getByRole('dialog', { name: 'Clôture journalière (Z)' })
+    .getByRole('button', { name: 'Clôturer' })
+    .click();
+  // The cashier has no `closure` right: the manager authorizes in place.
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await closures
+    .getByRole('status')
+    .filter({ hasText: /Clôture journalière \(Z\) .* enregistrée \(n° 1\)/ })
+    .waitFor();
+
+  const z = closures.getByRole('article', { name: 'Clôture n° 1' });
+  await z.getByRole('heading', { name: /Rapport Z/ }).waitFor();
+  const figure = async (label: string) =>
+    (await z
+      .locator('dt', { hasText: new RegExp(`^${label}$`) })
+      .locator('xpath=following-sibling::dd[1]')
+      .textContent()) ?? '';
+  const cents = (text: string) => Number(text.replace(/[^\d-]/g, ''));
+  assert.equal(await figure('Tickets'), '3');
+  assert.equal(await figure('Duplicatas'), '3', 'the three reprints of the day');
+  assert.equal(cents(await figure('Ventes TTC')), total, 'sales TTC: the sum of the three tickets');
+  assert.equal(cents(await figure('Grand total de la période')), total);
+  assert.equal(cents(await figure('Grand total perpétuel')), total, 'first closure: perpetual = period');
+  const perRate = z.getByRole('table', { name: 'Totaux par taux de TVA' });
+  const rateSum = (await perRate.locator('tbody tr td:nth-child(4)').allTextContents()).reduce(
+    (sum, t) => sum + cents(t),
+    0,
+  );
+  assert.equal(rateSum, total, 'the VAT rates add up to the total');
+  const perMode = z.getByRole('table', { name: 'Totaux par mode de règlement' });
+  assert.equal(
+    cents(
+      (await perMode
+        .getByRole('row', { name: /Carte bancaire/ })
+        .locator('td')
+        .nth(1)
+        .textContent()) ?? '',
+    ),
+    1000,
+    '10 € by card in the first sale',
+  );
+  await z.getByText(/^Signature \S{4}$/).waitFor();
+  await page.screenshot({ path: join(shots, 'gestion-cloture.png') });
+
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
