@@ -373,6 +373,58 @@ test('the back office lists the sales with their chart', async () => {
   await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
 });
 
+test('the back office edits a customer and keeps what its form does not show', async () => {
+  const { page } = browser;
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const found = await call<{ items: { code: string }[] }>(
+    server.url,
+    'GET',
+    `/api/customers?text=${customer.card}`,
+    { token },
+  );
+  const code = found.body.items[0]?.code ?? '';
+  const set = await call(server.url, 'PATCH', `/api/customers/${code}`, {
+    token,
+    body: { address2: 'Bâtiment C', country: 'BE', dematLetterSent: true },
+  });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  await call(server.url, 'DELETE', '/api/session', { token });
+
+  await page.getByRole('button', { name: 'Autres opérations' }).click();
+  await page
+    .getByRole('dialog', { name: 'Autres opérations' })
+    .getByRole('button', { name: 'Gestion' })
+    .click();
+  await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: 'Clients' }).click();
+  const customers = page.getByRole('region', { name: 'Clients' });
+  await customers.getByLabel('Carte, code ou -NOM').fill(customer.card);
+  await customers.getByRole('button', { name: 'Rechercher' }).click();
+  await customers.getByRole('button', { name: `Modifier ${customer.name}` }).click();
+  const form = customers.getByRole('form', { name: `Fiche client ${code}` });
+  await form.getByLabel('Ville').fill('Grenoble');
+  await form.getByLabel('Le client souhaite recevoir les mailings').check();
+  await form.getByRole('button', { name: 'Enregistrer le client' }).click();
+  await customers
+    .getByRole('status')
+    .filter({ hasText: `Client ${customer.name} enregistré` })
+    .waitFor();
+  await customers.getByRole('row').filter({ hasText: 'Grenoble' }).waitFor();
+
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  const row = await db.selectFrom('customers').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
+  await db.destroy();
+  assert.equal(row.city, 'Grenoble');
+  assert.equal(row.consent_mailings, 1);
+  assert.deepEqual(
+    [row.address2, row.country, row.demat_letter_sent, row.card_number, row.tariff_code],
+    ['Bâtiment C', 'BE', 1, customer.card, null],
+    'address 2, country, demat letter, card and tariff kept',
+  );
+  assert.deepEqual([row.email, row.consent_email_receipts], ['client.test@example.fr', 1]);
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
+
 test('a daily closure from the back office, a manager code in place: its Z totals shown', async () => {
   const { page } = browser;
   // What the journal holds for the day, read through the API.
