@@ -117,6 +117,74 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return parsed as T;
 }
 
+/** `GET /api/outbox` items (src/server/routes/mail.ts `outboxItemView`). */
+export interface OutboxItem {
+  id: number;
+  to: string;
+  subject: string;
+  kind: string;
+  reference: string;
+  status: 'queued' | 'sending' | 'retrying' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+export type OutboxFilter = 'pending' | 'sent' | 'failed';
+
+/** `POST /api/verification`, `GET /api/verification`: a run of the live journal's verification. */
+export interface Verification {
+  ranAt: string;
+  ok: boolean;
+  checked: number;
+  problems: { register: string; chain: string; sequence: number; code: string; message: string }[];
+}
+
+/** A file answered by the server (PDF, archive), with the name it gives. */
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
+/** A GET answered by a file: the same session and the same French errors as `call`. */
+export async function download(path: string, fallbackName: string): Promise<Download> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Serveur injoignable : vérifiez le réseau', undefined);
+  }
+  if (!response.ok) {
+    const error = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+    throw new ApiError(
+      response.status,
+      error.code ?? 'HTTP_ERROR',
+      error.message ?? `Erreur du serveur (${response.status})`,
+      undefined,
+    );
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+  return { blob: await response.blob(), filename: named?.[1] ?? fallbackName };
+}
+
+/** Hands a downloaded file to the browser (saved under its name). */
+export function saveFile(file: Download): void {
+  const url = URL.createObjectURL(file.blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The manager's code on the spot for a GET (query parameters `authUser`, `authPin`). */
+const authQuery = (authorization?: Authorization) =>
+  authorization === undefined ? {} : { authUser: authorization.userCode, authPin: authorization.pin };
+const withAuth = (authorization?: Authorization) => (authorization === undefined ? {} : { authorization });
+
 const q = (params: Record<string, string | number | undefined>) =>
   new URLSearchParams(
     Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
@@ -161,6 +229,35 @@ export const api = {
     }),
   closures: (register: number, limit = 50) =>
     call<{ items: JournalRecord[] }>('GET', `/api/closures?${q({ register, limit })}`),
+  receiptPdf: (register: number, number: number, reason?: string, authorization?: Authorization) =>
+    download(
+      `/api/sales/${register}/${number}/receipt.pdf?${q({ reason, ...authQuery(authorization) })}`,
+      `ticket-${register}-${number}.pdf`,
+    ),
+  emailSale: (
+    register: number,
+    number: number,
+    body: { to?: string; reason?: string },
+    authorization?: Authorization,
+  ) =>
+    call<{ outboxId: number; to: string }>('POST', `/api/sales/${register}/${number}/email`, {
+      ...body,
+      ...withAuth(authorization),
+    }),
+  outbox: (status?: OutboxFilter, limit = 100) =>
+    call<{ items: OutboxItem[]; counts: { pending: number; sent: number; failed: number } }>(
+      'GET',
+      `/api/outbox?${q({ status, limit })}`,
+    ),
+  retryMail: (id: number, authorization?: Authorization) =>
+    call<OutboxItem>('POST', `/api/outbox/${id}/retry`, withAuth(authorization)),
+  verification: () => call<Verification>('GET', '/api/verification'),
+  verify: () => call<Verification>('POST', '/api/verification', {}),
+  archive: (period: string, authorization?: Authorization) =>
+    download(
+      `/api/archives/${encodeURIComponent(period)}?${q(authQuery(authorization))}`,
+      `archive-${period}.zip`,
+    ),
   close: (kind: ClosureKind, authorization?: Authorization) =>
     call<{ closures: JournalRecord[] }>('POST', '/api/closures', {
       kind,

@@ -16,12 +16,17 @@ import {
   type Customer,
   type CustomerChanges,
   type JournalRecord,
+  type OutboxFilter,
+  type OutboxItem,
   type RegisterInfo,
   type SessionInfo,
+  saveFile,
   type Ticket,
+  type Verification,
 } from './api.ts';
 import { Dialog, ManagerDialog } from './dialogs.tsx';
 import { formatMoney, formatRate } from './format.ts';
+import { DuplicateDialog, REPRINT_REASONS, ReprintDialog } from './sale-view.tsx';
 
 type Page = 'articles' | 'customers' | 'sales' | 'closures' | 'journal' | 'outbox' | 'settings';
 const PAGES: readonly (readonly [Page, string])[] = [
@@ -61,28 +66,13 @@ export function BackOffice(props: { info: RegisterInfo; session: SessionInfo; on
       <main>
         {page === 'articles' ? <Articles /> : null}
         {page === 'customers' ? <Customers /> : null}
-        {page === 'sales' ? <Sales /> : null}
+        {page === 'sales' ? <Sales info={props.info} /> : null}
         {page === 'settings' ? <Settings info={props.info} session={props.session} /> : null}
         {page === 'closures' ? <Closures info={props.info} /> : null}
-        {page === 'journal' || page === 'outbox' ? <Missing page={page} /> : null}
+        {page === 'journal' ? <Journal /> : null}
+        {page === 'outbox' ? <Outbox /> : null}
       </main>
     </div>
-  );
-}
-
-function Missing(props: { page: Page }) {
-  const what: Record<string, string> = {
-    journal: 'Vérification du journal',
-    outbox: 'File des e-mails',
-  };
-  return (
-    <section aria-label={what[props.page]}>
-      <h1>{what[props.page]}</h1>
-      <p role="status">
-        Cette page attend les routes correspondantes du serveur ; utilisez en attendant la commande{' '}
-        <code>comptoir</code> en ligne de commande.
-      </p>
-    </section>
   );
 }
 
@@ -281,20 +271,42 @@ function CustomerForm(props: { customer: Customer; onSaved: (c: Customer) => voi
   );
 }
 
-function Sales() {
+type SaleAction =
+  | { kind: 'reprint'; number: number; error: string | null; busy: boolean }
+  | { kind: 'duplicate'; sale: JournalRecord; duplicate: JournalRecord }
+  | { kind: 'email'; number: number; email: string; error: string | null; busy: boolean };
+
+function Sales(props: { info: RegisterInfo }) {
+  const register = props.info.number;
   const [sales, setSales] = useState<Ticket[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [action, setAction] = useState<SaleAction | null>(null);
+  const { confidential, dialog } = useConfidential();
   useEffect(() => {
     api.tickets('validated').then(
       (list) => setSales(list.items),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError(errorText(e)),
     );
   }, []);
   const total = (sales ?? []).reduce((sum, t) => sum + t.totals.ttc, 0);
+  const pdf = (number: number) => {
+    setMessage(null);
+    setError(null);
+    confidential((authorization) => api.receiptPdf(register, number, undefined, authorization)).then(
+      (file) => {
+        if (file === null) return;
+        saveFile(file);
+        setMessage(`Duplicata PDF du ticket n° ${number} téléchargé (${file.filename})`);
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
+  };
   return (
     <section aria-label="Ventes">
       <h1>Ventes de la caisse</h1>
       {error === null ? null : <p role="alert">{error}</p>}
+      {message === null ? null : <p role="status">{message}</p>}
       {sales === null ? (
         <p role="status">Chargement…</p>
       ) : (
@@ -312,24 +324,160 @@ function Sales() {
                 <th scope="col">Total TTC</th>
                 <th scope="col">Ticket</th>
                 <th scope="col">Signature</th>
+                <th scope="col">Duplicatas</th>
               </tr>
             </thead>
             <tbody>
-              {sales.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.sale?.number ?? ''}</td>
-                  <td>{t.sale === null ? '' : new Date(t.sale.validatedAt).toLocaleString('fr-FR')}</td>
-                  <td>{t.customer?.name ?? ''}</td>
-                  <td>{formatMoney(t.totals.ttc)}</td>
-                  <td>{t.receipt === null ? 'non choisi' : t.receipt.choice}</td>
-                  <td>{t.sale?.shortSignature ?? ''}</td>
-                </tr>
-              ))}
+              {sales.map((t) => {
+                const n = t.sale?.number;
+                return (
+                  <tr key={t.id}>
+                    <td>{n ?? ''}</td>
+                    <td>{t.sale === null ? '' : new Date(t.sale.validatedAt).toLocaleString('fr-FR')}</td>
+                    <td>{t.customer?.name ?? ''}</td>
+                    <td class="num">{formatMoney(t.totals.ttc)}</td>
+                    <td>{t.receipt === null ? 'non choisi' : t.receipt.choice}</td>
+                    <td>{t.sale?.shortSignature ?? ''}</td>
+                    <td>
+                      {n === undefined ? null : (
+                        <div class="row">
+                          <button
+                            type="button"
+                            aria-label={`Réimprimer le ticket n° ${n}`}
+                            onClick={() =>
+                              setAction({ kind: 'reprint', number: n, error: null, busy: false })
+                            }
+                          >
+                            Réimprimer
+                          </button>
+                          <button type="button" aria-label={`PDF du ticket n° ${n}`} onClick={() => pdf(n)}>
+                            PDF
+                          </button>
+                          <button
+                            type="button"
+                            aria-label={`Renvoyer par e-mail le ticket n° ${n}`}
+                            onClick={() =>
+                              setAction({ kind: 'email', number: n, email: '', error: null, busy: false })
+                            }
+                          >
+                            Renvoyer par e-mail
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </>
       )}
+      {action?.kind === 'reprint' ? (
+        <ReprintDialog
+          number={String(action.number)}
+          error={action.error}
+          busy={action.busy}
+          onCancel={() => setAction(null)}
+          onSubmit={(number, reason) => {
+            setAction({ kind: 'reprint', number, error: null, busy: true });
+            confidential((authorization) => api.reprint(register, number, reason, authorization))
+              .then(async (duplicate) => {
+                if (duplicate === null) return setAction(null);
+                setAction({ kind: 'duplicate', sale: await api.sale(register, number), duplicate });
+              })
+              .catch((e: unknown) =>
+                setAction({ kind: 'reprint', number, error: errorText(e), busy: false }),
+              );
+          }}
+        />
+      ) : null}
+      {action?.kind === 'duplicate' ? (
+        <DuplicateDialog sale={action.sale} duplicate={action.duplicate} onClose={() => setAction(null)} />
+      ) : null}
+      {action?.kind === 'email' ? (
+        <EmailAgainDialog
+          number={action.number}
+          error={action.error}
+          busy={action.busy}
+          onCancel={() => setAction(null)}
+          onSubmit={(to, reason) => {
+            setAction({ ...action, error: null, busy: true });
+            confidential((authorization) =>
+              api.emailSale(
+                register,
+                action.number,
+                { ...(to === '' ? {} : { to }), ...(reason === '' ? {} : { reason }) },
+                authorization,
+              ),
+            )
+              .then((queued) => {
+                setAction(null);
+                if (queued !== null) {
+                  setMessage(
+                    `Ticket n° ${action.number} mis en file d’envoi pour ${queued.to} (e-mail n° ${queued.outboxId})`,
+                  );
+                }
+              })
+              .catch((e: unknown) => setAction({ ...action, error: errorText(e), busy: false }));
+          }}
+        />
+      ) : null}
+      {dialog}
     </section>
+  );
+}
+
+/** « Renvoyer par e-mail »: to the address typed, else the customer's (with their consent). */
+function EmailAgainDialog(props: {
+  number: number;
+  error: string | null;
+  busy: boolean;
+  onSubmit: (to: string, reason: string) => void;
+  onCancel: () => void;
+}) {
+  const [to, setTo] = useState('');
+  const [reason, setReason] = useState('');
+  return (
+    <Dialog title={`Renvoyer le ticket n° ${props.number} par e-mail`} onClose={props.onCancel}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          props.onSubmit(to.trim(), reason.trim());
+        }}
+      >
+        <label>
+          Adresse e-mail (vide : celle du client, s’il a donné son accord)
+          <input type="email" value={to} autocomplete="off" onInput={(e) => setTo(e.currentTarget.value)} />
+        </label>
+        <label>
+          Motif (vide : « Envoi par e-mail »)
+          <input
+            list="reprint-reasons"
+            value={reason}
+            autocomplete="off"
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
+        </label>
+        <datalist id="reprint-reasons">
+          {REPRINT_REASONS.map((r) => (
+            <option key={r} value={r} />
+          ))}
+        </datalist>
+        {props.error === null ? null : (
+          <p class="error" role="alert">
+            {props.error}
+          </p>
+        )}
+        <div class="row">
+          <button type="submit" disabled={props.busy}>
+            Envoyer
+          </button>
+          <button type="button" onClick={props.onCancel}>
+            Fermer
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 
@@ -727,5 +875,234 @@ function ZReport(props: { closure: JournalRecord; info: RegisterInfo }) {
         Imprimer la clôture
       </button>
     </article>
+  );
+}
+
+/** The journal: its verification (run now, last result) and the signed archive of a closed period. */
+function Journal() {
+  const [result, setResult] = useState<Verification | null | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const [period, setPeriod] = useState('');
+  const { confidential, dialog } = useConfidential();
+  useEffect(() => {
+    api.verification().then(setResult, (e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) setResult(null);
+      else setMessage({ error: true, text: errorText(e) });
+    });
+  }, []);
+  const verify = () => {
+    setBusy(true);
+    setMessage(null);
+    api
+      .verify()
+      .then(setResult, (e: unknown) => setMessage({ error: true, text: errorText(e) }))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <section aria-label="Journal">
+      <h1>Journal fiscal</h1>
+      <h2>Vérification</h2>
+      <p>
+        Chaque signature, chaque chaînage, la continuité des numéros, chaque clôture recalculée et les têtes
+        de chaîne gardées hors de la base.
+      </p>
+      <button type="button" class="primary" disabled={busy} onClick={verify}>
+        Vérifier le journal
+      </button>
+      {busy ? <p role="status">Vérification en cours…</p> : null}
+      {result === undefined ? null : result === null ? (
+        <p role="status">Aucune vérification faite jusqu’ici.</p>
+      ) : (
+        <VerificationResult result={result} />
+      )}
+      <h2>Archive d’une période clôturée</h2>
+      <form
+        class="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const wanted = period.trim();
+          setMessage(null);
+          confidential((authorization) => api.archive(wanted, authorization)).then(
+            (file) => {
+              if (file === null) return;
+              saveFile(file);
+              setMessage({ error: false, text: `Archive ${wanted} téléchargée (${file.filename})` });
+            },
+            (e: unknown) => setMessage({ error: true, text: errorText(e) }),
+          );
+        }}
+      >
+        <label>
+          Période (mois AAAA-MM ou exercice AAAA)
+          <input
+            value={period}
+            required
+            pattern="\d{4}(-\d{2})?"
+            placeholder="2026-11"
+            onInput={(e) => setPeriod(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit">Télécharger l’archive</button>
+      </form>
+      {message === null ? null : (
+        <p class={message.error ? 'error' : undefined} role={message.error ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+      {dialog}
+    </section>
+  );
+}
+
+function VerificationResult(props: { result: Verification }) {
+  const { result } = props;
+  const when = new Date(result.ranAt).toLocaleString('fr-FR');
+  return (
+    <section aria-label="Résultat de la vérification">
+      {result.ok ? (
+        <p class="ok" role="status">
+          Journal intègre : {result.checked} enregistrement(s) vérifié(s) le {when}.
+        </p>
+      ) : (
+        <p class="error" role="alert">
+          Journal altéré : {result.problems.length} problème(s) sur {result.checked} enregistrement(s)
+          vérifié(s) le {when}.
+        </p>
+      )}
+      {result.problems.length === 0 ? null : (
+        <table>
+          <caption class="sr">Problèmes trouvés</caption>
+          <thead>
+            <tr>
+              <th scope="col">Caisse</th>
+              <th scope="col">Chaîne</th>
+              <th scope="col">N°</th>
+              <th scope="col">Problème</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.problems.map((p, i) => (
+              <tr key={i}>
+                <td>{p.register}</td>
+                <td>{p.chain}</td>
+                <td>{p.sequence}</td>
+                <td>
+                  {p.message} <code>{p.code}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+const MAIL_STATUS_NAMES: Record<OutboxItem['status'], string> = {
+  queued: 'en file',
+  sending: 'en cours d’envoi',
+  retrying: 'nouvel essai prévu',
+  sent: 'envoyé',
+  failed: 'en échec',
+};
+
+/** The e-mail outbox: the latest messages by status, their errors, a retry now. */
+function Outbox() {
+  const [filter, setFilter] = useState<OutboxFilter | ''>('');
+  const [list, setList] = useState<Awaited<ReturnType<typeof api.outbox>> | null>(null);
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const { confidential, dialog } = useConfidential();
+  const fail = (e: unknown) => setMessage({ error: true, text: errorText(e) });
+  const load = (status: OutboxFilter | '') =>
+    api.outbox(status === '' ? undefined : status).then(setList, fail);
+  useEffect(() => {
+    void load(filter);
+  }, [filter]);
+  const retry = (item: OutboxItem) => {
+    setMessage(null);
+    confidential((authorization) => api.retryMail(item.id, authorization))
+      .then(async (done) => {
+        if (done === null) return;
+        setMessage({ error: false, text: `E-mail n° ${item.id} remis en envoi immédiat` });
+        await load(filter);
+      })
+      .catch(fail);
+  };
+  const date = (iso: string | null) => (iso === null ? '' : new Date(iso).toLocaleString('fr-FR'));
+  return (
+    <section aria-label="E-mails">
+      <h1>File des e-mails</h1>
+      {list === null ? null : (
+        <p role="status" aria-label="Nombre d’e-mails par état">
+          En attente : {list.counts.pending} — envoyés : {list.counts.sent} — en échec : {list.counts.failed}
+        </p>
+      )}
+      <label>
+        État
+        <select value={filter} onChange={(e) => setFilter(e.currentTarget.value as OutboxFilter | '')}>
+          <option value="">Tous</option>
+          <option value="pending">En attente</option>
+          <option value="sent">Envoyés</option>
+          <option value="failed">En échec</option>
+        </select>
+      </label>
+      {message === null ? null : (
+        <p class={message.error ? 'error' : undefined} role={message.error ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+      {list === null ? (
+        <p role="status">Chargement…</p>
+      ) : list.items.length === 0 ? (
+        <p>Aucun e-mail.</p>
+      ) : (
+        <table>
+          <caption class="sr">E-mails</caption>
+          <thead>
+            <tr>
+              <th scope="col">N°</th>
+              <th scope="col">Destinataire</th>
+              <th scope="col">Objet</th>
+              <th scope="col">État</th>
+              <th scope="col">Essais</th>
+              <th scope="col">Prochain essai</th>
+              <th scope="col">Dernière erreur</th>
+              <th scope="col">Créé le</th>
+              <th scope="col" />
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((m) => (
+              <tr key={m.id}>
+                <td>{m.id}</td>
+                <td>{m.to}</td>
+                <td>{m.subject}</td>
+                <td>
+                  {MAIL_STATUS_NAMES[m.status] ?? m.status}
+                  {m.sentAt === null ? '' : ` le ${date(m.sentAt)}`}
+                </td>
+                <td class="num">{m.attempts}</td>
+                <td>{date(m.nextAttemptAt)}</td>
+                <td>{m.lastError ?? ''}</td>
+                <td>{date(m.createdAt)}</td>
+                <td>
+                  {m.status === 'sent' ? null : (
+                    <button
+                      type="button"
+                      onClick={() => retry(m)}
+                      aria-label={`Réessayer l’e-mail n° ${m.id}`}
+                    >
+                      Réessayer
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {dialog}
+    </section>
   );
 }
