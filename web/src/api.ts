@@ -138,6 +138,8 @@ export interface Verification {
   ranAt: string;
   ok: boolean;
   checked: number;
+  problemCount: number;
+  operator: string;
   problems: { register: string; chain: string; sequence: number; code: string; message: string }[];
 }
 

@@ -962,12 +962,12 @@ function VerificationResult(props: { result: Verification }) {
     <section aria-label="Résultat de la vérification">
       {result.ok ? (
         <p class="ok" role="status">
-          Journal intègre : {result.checked} enregistrement(s) vérifié(s) le {when}.
+          Journal intègre : {result.checked} enregistrement(s) vérifié(s) le {when} ({result.operator}).
         </p>
       ) : (
         <p class="error" role="alert">
-          Journal altéré : {result.problems.length} problème(s) sur {result.checked} enregistrement(s)
-          vérifié(s) le {when}.
+          Journal altéré : {result.problemCount} problème(s) sur {result.checked} enregistrement(s) vérifié(s)
+          le {when}.
         </p>
       )}
       {result.problems.length === 0 ? null : (
