@@ -43,6 +43,23 @@ export interface Problem {
   readonly message: string;
 }
 
+/** The French name of each problem, for reports (`comptoir verify`, the API). */
+export const PROBLEM_LABELS: Readonly<Record<ProblemCode, string>> = {
+  BAD_SIGNATURE: 'signature invalide',
+  UNKNOWN_KEY: 'clé inconnue',
+  KEY_MISMATCH: 'clé publique remplacée',
+  KEY_NOT_TRUSTED: 'clé non annoncée',
+  TEXT_MISMATCH: 'texte signé différent des champs',
+  INVALID_FIELDS: 'champs illisibles',
+  BROKEN_LINK: 'chaînage rompu',
+  SEQUENCE_GAP: 'rupture de séquence',
+  DUPLICATE_SEQUENCE: 'numéro en double',
+  OUT_OF_ORDER: 'hors ordre',
+  CLOSURE_MISMATCH: 'totaux de clôture faux',
+  TAIL_TRUNCATED: 'fin de chaîne supprimée',
+  HEAD_MISMATCH: 'tête de chaîne différente',
+};
+
 export interface VerificationReport {
   readonly recordsChecked: number;
   readonly ok: boolean;

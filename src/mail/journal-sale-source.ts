@@ -4,6 +4,7 @@
  * embedded for `comptoir receipt verify`. Used by `comptoir mail send TICKET`: a receipt sent again
  * from the sales list is the sales ticket only (seed 000), so `issued` holds the ticket.
  */
+import type { JournalRecord } from '../fiscal/record.ts';
 import type { ReceiptDocument } from '../receipts/document.ts';
 import { type DocumentSource, documentFromRecord } from '../receipts/from-journal.ts';
 import {
@@ -22,6 +23,28 @@ export interface JournalSaleSourceOptions {
   readonly dataDir: string;
   readonly software: { readonly name: string; readonly version: string };
   readonly now: () => Date;
+  /**
+   * A reprint: the DUPLICATE record of the sale, appended by the caller (`recordDuplicate`). The ticket
+   * is then built from it and its original, and carries « DUPLICATA », the copy number and the reason.
+   */
+  readonly duplicate?: JournalRecord;
+}
+
+/** The document's PDF signed with the store certificate of the data directory (made on first use). */
+export async function signedJournalPdf(
+  doc: ReceiptDocument,
+  source: DocumentSource | undefined,
+  options: Pick<JournalSaleSourceOptions, 'dataDir' | 'now'>,
+): Promise<Uint8Array> {
+  const { certificate } = await ensureStoreCertificate(options.dataDir, {
+    commonName: doc.store.sign,
+    organization: `${doc.store.legalName ?? doc.store.sign} (SIRET ${doc.store.siret})`,
+  });
+  return renderSignedPdf(doc, certificate, {
+    now: options.now(),
+    format: 'narrow',
+    ...(source === undefined ? {} : { source }),
+  });
 }
 
 export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): SaleDocumentSource {
@@ -39,7 +62,8 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
         }
         const register = ref.register ?? 1;
         const record = await loadRecord(db, register, ref);
-        const source = await documentSourceOf(db, register, [record], 'ticket', options.software);
+        const records = options.duplicate === undefined ? [record] : [options.duplicate, record];
+        const source = await documentSourceOf(db, register, records, 'ticket', options.software);
         const ticket = documentFromRecord(source);
         if (ticket.kind !== 'sale')
           throw new MailError('UNKNOWN_SALE', `Ticket de vente attendu : ${text}`, 'ticket');
@@ -69,17 +93,6 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
         throw error;
       }
     },
-    async pdfOf(doc) {
-      const { certificate } = await ensureStoreCertificate(options.dataDir, {
-        commonName: doc.store.sign,
-        organization: `${doc.store.legalName ?? doc.store.sign} (SIRET ${doc.store.siret})`,
-      });
-      const source = sources.get(doc);
-      return renderSignedPdf(doc, certificate, {
-        now: options.now(),
-        format: 'narrow',
-        ...(source === undefined ? {} : { source }),
-      });
-    },
+    pdfOf: (doc) => signedJournalPdf(doc, sources.get(doc), options),
   };
 }

@@ -308,14 +308,20 @@ export async function getJob(db: Db, id: number): Promise<JobSummary> {
 
 export async function listJobs(
   db: Db,
-  filter: { readonly status?: MailStatus; readonly reference?: string; readonly limit?: number } = {},
+  filter: {
+    readonly status?: MailStatus | readonly MailStatus[];
+    readonly reference?: string;
+    readonly limit?: number;
+  } = {},
 ): Promise<JobSummary[]> {
   let query = db
     .selectFrom('mail_outbox')
     .selectAll()
     .orderBy('id', 'desc')
     .limit(filter.limit ?? 50);
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  const { status } = filter;
+  if (typeof status === 'string') query = query.where('status', '=', status);
+  else if (status !== undefined) query = query.where('status', 'in', status.length === 0 ? [''] : status);
   if (filter.reference !== undefined) query = query.where('reference', '=', filter.reference);
   return (await query.execute()).map(summary);
 }

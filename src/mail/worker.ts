@@ -213,15 +213,16 @@ export async function runWorker(
     total.failed += report.failed;
     total.lost += report.lost;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.pollMs ?? 1000);
-      options.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      // The listener is removed when the timer fires: one per wait would pile up on the signal.
+      const stop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        options.signal.removeEventListener('abort', stop);
+        resolve();
+      }, options.pollMs ?? 1000);
+      options.signal.addEventListener('abort', stop, { once: true });
     });
   }
   return total;

@@ -25,13 +25,18 @@ import { ApiError, fromFrameworkError, toApiError } from './errors.ts';
 import { fromJournalError } from './journal-adapters.ts';
 import type { Books, Db, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
 import { Rights } from './rights.ts';
+import { archiveRoutes } from './routes/archives.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lookupRoutes } from './routes/lookups.ts';
+import { mailRoutes } from './routes/mail.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
 import { staticRoutes } from './static.ts';
 import { TicketService } from './ticket-service.ts';
@@ -203,7 +208,14 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   ticketRoutes(api, context);
   lookupRoutes(api, context);
   customerRoutes(api, context);
-  if (deps.journal !== undefined) salesRoutes(api, context, deps.journal);
+  if (deps.journal !== undefined) {
+    salesRoutes(api, context, deps.journal);
+    mailRoutes(api, context, deps.journal);
+    documentRoutes(api, context, deps.journal);
+    verificationRoutes(api, context, deps.journal);
+    archiveRoutes(api, context, deps.journal);
+    settingsRoutes(api, context, deps.journal);
+  }
   registerInfoRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
 

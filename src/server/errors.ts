@@ -3,6 +3,8 @@
  * one is at fault). Errors from the store and the sales engine are translated here; anything else is a
  * bug and answers 500 without details.
  */
+import { ArchiveError, type ArchiveErrorCode } from '../fiscal/archive.ts';
+import { isMailError, type MailError, type MailErrorCode } from '../mail/errors.ts';
 import type { SalesError } from '../sales/errors.ts';
 import { isStoreError, type StoreErrorCode } from '../store/errors.ts';
 
@@ -66,9 +68,37 @@ export function fromSalesError(error: SalesError): ApiError {
   return new ApiError(status, error.code, error.message);
 }
 
+const MAIL_STATUS: Partial<Record<MailErrorCode, number>> = {
+  INVALID_EMAIL: 400,
+  INVALID_TICKET: 400,
+  INVALID_FILTER: 400,
+  UNKNOWN_STORE: 404,
+  UNKNOWN_CUSTOMER: 404,
+  UNKNOWN_JOB: 404,
+  UNKNOWN_SALE: 404,
+  NOT_RETRYABLE: 409,
+};
+
+/** A refusal of the mail capability (nothing was queued). */
+export function fromMailError(error: MailError): ApiError {
+  return new ApiError(MAIL_STATUS[error.code] ?? 422, error.code, error.message, error.field);
+}
+
+const ARCHIVE_STATUS: Partial<Record<ArchiveErrorCode, number>> = {
+  BAD_PERIOD: 400,
+  PERIOD_NOT_CLOSED: 409,
+  EMPTY_PERIOD: 409,
+  UNKNOWN_REGISTER: 404,
+  INTEGRITY_FLAW: 409,
+};
+
 /** Turns a thrown value into an API error when it is a known refusal; undefined for bugs. */
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (isMailError(error)) return fromMailError(error);
+  if (error instanceof ArchiveError && error.code !== 'UNREADABLE_ARCHIVE') {
+    return new ApiError(ARCHIVE_STATUS[error.code] ?? 422, error.code, error.message);
+  }
   if (isStoreError(error)) {
     return new ApiError(STORE_STATUS[error.code] ?? 422, error.code, error.message, error.field);
   }

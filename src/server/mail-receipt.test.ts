@@ -8,7 +8,16 @@ import { after, before, describe, test } from 'node:test';
 import { type SmtpSink, startSmtpSink } from '../mail/testing/smtp-sink.ts';
 import { countRows } from '../store/test-dialects.ts';
 import { mailReceipts } from './mail-adapter.ts';
-import { call, login, PINS, startTestServer, storeTemplate, type TestServer } from './testing.ts';
+import {
+  call,
+  login,
+  PINS,
+  startTestServer,
+  storeTemplate,
+  type TestServer,
+  validatedSale,
+  waitFor,
+} from './testing.ts';
 import type { TicketView } from './ticket-view.ts';
 
 let template: Awaited<ReturnType<typeof storeTemplate>>;
@@ -50,23 +59,7 @@ async function ok(path: string, body?: unknown): Promise<TicketView> {
 
 /** A validated one-line sale paid by card; returns its id. */
 async function sale(key: string): Promise<string> {
-  const { id } = await ok('/api/tickets', {});
-  const t = (path: string) => `/api/tickets/${id}/${path}`;
-  await ok(t('lines'), { text: 'BOI0001' });
-  const total = await ok(t('total'));
-  await ok(t('payments'), { mode: 'CARD', amount: total.totals.ttc });
-  await ok(t('validate'), { idempotencyKey: key });
-  return id;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`attente dépassée : ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return (await validatedSale(server.url, token, key)).id;
 }
 
 describe('the receipt by e-mail through the API', () => {

@@ -1,6 +1,14 @@
 /** The shape of `GET /api/register` (kept apart so that the front end can import its type alone). */
 import { z } from 'zod';
 
+export const paymentModeView = z.object({
+  code: z.string(),
+  label: z.string(),
+  excess: z.string(),
+  roundingStep: z.number(),
+  opensDrawer: z.boolean(),
+});
+
 export const registerInfoView = z
   .object({
     number: z.number(),
@@ -12,14 +20,6 @@ export const registerInfoView = z
     sellerMandatory: z.boolean(),
     discountLimitPercent: z.number().nullable(),
     discountLimitAmount: z.number().nullable(),
-    paymentModes: z.array(
-      z.object({
-        code: z.string(),
-        label: z.string(),
-        excess: z.string(),
-        roundingStep: z.number(),
-        opensDrawer: z.boolean(),
-      }),
-    ),
+    paymentModes: z.array(paymentModeView),
   })
   .meta({ id: 'RegisterInfo' });

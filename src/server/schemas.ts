@@ -30,6 +30,21 @@ export const authorizationSchema = z
   })
   .describe('Code et PIN d’un responsable donnés sur place pour une opération confidentielle');
 
+/** The manager's code on the spot in a GET's query (downloads): `?authUser=RESP&authPin=…`. */
+export const queryAuthorization = {
+  authUser: z.string().min(1).max(40).optional().describe('Code du responsable qui autorise sur place'),
+  authPin: z.string().min(1).max(16).optional().describe('Son code PIN'),
+};
+
+/** The authorization given in a query, if any (one half alone is checked, and refused, as a whole). */
+export function authorizationOfQuery(query: {
+  readonly authUser?: string | undefined;
+  readonly authPin?: string | undefined;
+}): { userCode: string; pin: string } | undefined {
+  if (query.authUser === undefined && query.authPin === undefined) return undefined;
+  return { userCode: query.authUser ?? '', pin: query.authPin ?? '' };
+}
+
 export const ticketIdParams = z.strictObject({ id: z.uuid() });
 export const emptyBody = z.strictObject({}).nullish();
 /** A route with no query parameters refuses any. */

@@ -16,6 +16,7 @@ import { parseConfig, type ServerConfigInput } from './config.ts';
 import type { AppContext } from './context.ts';
 import { journalBooks, journalEvents, journalHeads, journalHeldTickets } from './journal-adapters.ts';
 import type { Db, ReceiptDelivery } from './ports.ts';
+import type { TicketView } from './ticket-view.ts';
 import { VERSION } from './version.ts';
 
 export const PINS = { admin: '1111', cashier: '2222', seller: '3333' } as const;
@@ -159,4 +160,50 @@ export async function login(url: string, userCode: string, pin: string, register
   });
   if (answer.status !== 200) throw new Error(`connexion refusée : ${JSON.stringify(answer.body)}`);
   return answer.body.token;
+}
+
+/** A validated one-line sale (BOI0001 paid by card), for `customer` when given: the validated ticket. */
+export async function validatedSale(
+  url: string,
+  token: string,
+  idempotencyKey: string,
+  customer?: string,
+): Promise<TicketView> {
+  const post = async (path: string, body?: unknown): Promise<TicketView> => {
+    const answer = await call<TicketView>(url, 'POST', path, {
+      token,
+      ...(body === undefined ? {} : { body }),
+    });
+    if (answer.status !== 200) throw new Error(`${path} : ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  const { id } = await post('/api/tickets', {});
+  if (customer !== undefined) await post(`/api/tickets/${id}/customer`, { text: customer });
+  await post(`/api/tickets/${id}/lines`, { text: 'BOI0001' });
+  const total = await post(`/api/tickets/${id}/total`);
+  await post(`/api/tickets/${id}/payments`, { mode: 'CARD', amount: total.totals.ttc });
+  return post(`/api/tickets/${id}/validate`, { idempotencyKey });
+}
+
+/** Polls `probe` until it gives a value (work done in the background: the outbox worker). */
+export async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`attente dépassée : ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A GET whose answer may be a file (PDF, archive) or the JSON error. */
+export async function download(url: string, path: string, token: string) {
+  const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return {
+    status: response.status,
+    headers: response.headers,
+    bytes,
+    json: () => JSON.parse(bytes.toString('utf8')) as { code: string; message: string },
+  };
 }

@@ -175,7 +175,12 @@ export class TicketService {
     return run;
   }
 
-  /** The register's ticket settings, read once. */
+  /** Forgets the registers' settings read so far (they were changed): each is read again at next use. */
+  forgetRegisters(): void {
+    this.registers.clear();
+  }
+
+  /** The register's ticket settings, read once (until `forgetRegisters`). */
   async register(number: number): Promise<RegisterContext> {
     const known = this.registers.get(number);
     if (known !== undefined) return known;

@@ -7,8 +7,26 @@
 import type { KeyObject } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { JournalChecker, STREAM_CHAIN_ORDER } from '../fiscal/journal-check.ts';
-import type { Chain, ChainHead, JournalRecord, RecordFields } from '../fiscal/record.ts';
-import { checkSignedTexts, type VerificationReport, verifySignatures } from '../fiscal/verify.ts';
+import {
+  type Chain,
+  type ChainHead,
+  instantOf,
+  JET_CODES,
+  type JournalRecord,
+  type RecordFields,
+} from '../fiscal/record.ts';
+import {
+  checkSignedTexts,
+  PROBLEM_LABELS,
+  type Problem,
+  type ProblemCode,
+  type VerificationReport,
+  verifySignatures,
+} from '../fiscal/verify.ts';
+import type { JournalContext } from './journal/core.ts';
+import { flushHeads, readHeads } from './journal/heads.ts';
+import { readPublicKeys } from './journal/keys.ts';
+import { appendJet } from './journal/operations.ts';
 import { startVerifyPool, type VerifyPool } from './journal-verify-pool.ts';
 import type { Database, JournalTable } from './schema.ts';
 
@@ -151,4 +169,121 @@ export async function verifyLiveJournal(db: Db, options: LiveVerifyOptions): Pro
     if (options.pool === undefined) await pool.close();
   }
   return checker.finish();
+}
+
+export interface VerificationRun {
+  readonly report: VerificationReport;
+  /** The registers whose JET event could not be written, and why (the report stands). */
+  readonly unjournaled: readonly { readonly register: string; readonly message: string }[];
+}
+
+/** `CHAIN n° SEQ CODE`, the problems named in the JET events of a run (the first five). */
+function problemList(problems: readonly Problem[]): string {
+  return problems
+    .slice(0, 5)
+    .map((p) => `${p.chain} n° ${p.sequence} ${p.code}`)
+    .join(' ; ');
+}
+
+/**
+ * A verification run as `comptoir verify` and the API do it: the live journal verified against the
+ * public keys and the heads files of the data directory, then the run and its result journaled on
+ * each register concerned (JET 1070, items 18 and 45: « N enregistrement(s) contrôlé(s), M
+ * anomalie(s) sur la caisse R[ : CHAIN n° SEQ CODE ; …] »), and an alteration found as JET 90.
+ */
+export async function runLiveVerification(
+  db: Db,
+  ctx: JournalContext,
+  options: {
+    readonly register?: string;
+    readonly operator?: string;
+    readonly onProgress?: LiveVerifyOptions['onProgress'];
+  } = {},
+): Promise<VerificationRun> {
+  const { register } = options;
+  const operator = options.operator ?? 'SYSTEME';
+  // The heads of this process's own commits are written after them: wait for them.
+  await flushHeads();
+  const report = await verifyLiveJournal(db, {
+    ...(register === undefined ? {} : { register }),
+    publicKeysById: readPublicKeys(ctx.dataDir, register),
+    expectedHeads: readHeads(ctx.dataDir, register),
+    onProgress: options.onProgress,
+  });
+  const registers = new Set(report.problems.map((p) => p.register));
+  const all = register === undefined ? await registersInJournal(db) : [register];
+  const unjournaled: { register: string; message: string }[] = [];
+  for (const name of new Set([...all, ...registers])) {
+    const mine = report.problems.filter((p) => p.register === name);
+    const summary = `${report.recordsChecked} enregistrement(s) contrôlé(s), ${mine.length} anomalie(s) sur la caisse ${name}`;
+    try {
+      await appendJet(
+        db,
+        ctx,
+        Number(name),
+        'VERIFICATION_RUN',
+        mine.length === 0 ? summary : `${summary} : ${problemList(mine)}`,
+        operator,
+      );
+      if (mine.length > 0) {
+        await appendJet(
+          db,
+          ctx,
+          Number(name),
+          'INTEGRITY_FLAW',
+          `${mine.length} anomalie(s) : ${problemList(mine)}`,
+          operator,
+        );
+      }
+    } catch (error) {
+      unjournaled.push({ register: name, message: (error as Error).message });
+    }
+  }
+  return { report, unjournaled };
+}
+
+export interface RecordedVerification {
+  readonly register: string;
+  readonly ranAt: Date;
+  readonly operator: string;
+  readonly ok: boolean;
+  readonly checked: number;
+  /** On this register; at most the five named in the event, `count` says how many there were. */
+  readonly problems: readonly Problem[];
+  readonly count: number;
+}
+
+const RUN_TEXT =
+  /^(\d+) enregistrement\(s\) contrôlé\(s\), (\d+) anomalie\(s\) sur la caisse [^ :]+(?: : (.*))?$/;
+const PROBLEM_TEXT = /^([A-Z]+) n° (\d+) ([A-Z_]+)$/;
+
+/** A run read back from its JET 1070 event (undefined when the text is not a run's). */
+export function recordedVerification(record: JournalRecord): RecordedVerification | undefined {
+  if (record.type !== 'JET' || record.payload.code !== JET_CODES.VERIFICATION_RUN) return undefined;
+  const match = RUN_TEXT.exec(record.payload.data);
+  if (match === null) return undefined;
+  const problems: Problem[] = [];
+  for (const part of (match[3] ?? '').split(' ; ')) {
+    const p = PROBLEM_TEXT.exec(part);
+    if (p === null) continue;
+    const code = p[3] as ProblemCode;
+    if (!(code in PROBLEM_LABELS)) continue;
+    problems.push({
+      register: record.register,
+      chain: p[1] as Chain,
+      sequence: Number(p[2]),
+      code,
+      message: PROBLEM_LABELS[code],
+    });
+  }
+  const count = Number(match[2]);
+  return {
+    register: record.register,
+    ranAt: instantOf(record.timestamp),
+    operator: record.payload.operator,
+    ok: count === 0,
+    checked: Number(match[1]),
+    problems,
+    count,
+  };
 }

@@ -6,29 +6,14 @@
  * (1070), an alteration found is one too (90).
  */
 import type { Command } from '@commander-js/extra-typings';
-import type { Problem, VerificationReport } from '../../fiscal/verify.ts';
+import { PROBLEM_LABELS, type Problem, type VerificationReport } from '../../fiscal/verify.ts';
 import type { JournalContext } from '../../store/journal/core.ts';
 import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { VERSION } from '../version.ts';
 
-const journalModule = () => import('../../store/journal/index.ts');
 const runModule = () => import('../../store/journal-verify-run.ts');
 
-export const PROBLEM_LABELS: Readonly<Record<Problem['code'], string>> = {
-  BAD_SIGNATURE: 'signature invalide',
-  UNKNOWN_KEY: 'clé inconnue',
-  KEY_MISMATCH: 'clé publique remplacée',
-  KEY_NOT_TRUSTED: 'clé non annoncée',
-  TEXT_MISMATCH: 'texte signé différent des champs',
-  INVALID_FIELDS: 'champs illisibles',
-  BROKEN_LINK: 'chaînage rompu',
-  SEQUENCE_GAP: 'rupture de séquence',
-  DUPLICATE_SEQUENCE: 'numéro en double',
-  OUT_OF_ORDER: 'hors ordre',
-  CLOSURE_MISMATCH: 'totaux de clôture faux',
-  TAIL_TRUNCATED: 'fin de chaîne supprimée',
-  HEAD_MISMATCH: 'tête de chaîne différente',
-};
+export { PROBLEM_LABELS };
 
 const group = (n: number): string => n.toLocaleString('fr-FR').replace(/\u202f|\u00a0/g, ' ');
 
@@ -91,53 +76,21 @@ export function registerVerifyCommands(program: Command): void {
         }
         register = String(n);
       }
-      const { readHeads, readPublicKeys, appendJet } = await journalModule();
-      const { verifyLiveJournal } = await runModule();
+      const { runLiveVerification } = await runModule();
       let report: VerificationReport;
       try {
-        report = await withStore(dataDir, async (db) => {
-          const result = await verifyLiveJournal(db, {
+        const run = await withStore(dataDir, (db) =>
+          runLiveVerification(db, journalContext(dataDir), {
             ...(register === undefined ? {} : { register }),
-            publicKeysById: readPublicKeys(dataDir, register),
-            expectedHeads: readHeads(dataDir, register),
             ...(options.json ? {} : { onProgress: progressBar() }),
-          });
-          // The run and its result are journaled, on each register concerned (items 18, 45).
-          const registers = new Set(result.problems.map((p) => p.register));
-          const all =
-            register === undefined
-              ? (await db.selectFrom('journal').select('register').distinct().execute()).map(
-                  (r) => r.register,
-                )
-              : [register];
-          for (const name of new Set([...all, ...registers])) {
-            const mine = result.problems.filter((p) => p.register === name);
-            const summary = `${result.recordsChecked} enregistrement(s) contrôlé(s), ${mine.length} anomalie(s) sur la caisse ${name}`;
-            try {
-              const ctx = journalContext(dataDir);
-              await appendJet(db, ctx, Number(name), 'VERIFICATION_RUN', summary, 'SYSTEME');
-              if (mine.length > 0) {
-                const first = mine
-                  .slice(0, 5)
-                  .map((p) => `${p.chain} n° ${p.sequence} ${p.code}`)
-                  .join(' ; ');
-                await appendJet(
-                  db,
-                  ctx,
-                  Number(name),
-                  'INTEGRITY_FLAW',
-                  `${mine.length} anomalie(s) : ${first}`,
-                  'SYSTEME',
-                );
-              }
-            } catch (error) {
-              process.stderr.write(
-                `Attention : événement de contrôle non journalisé pour la caisse ${name} (${(error as Error).message}).\n`,
-              );
-            }
-          }
-          return result;
-        });
+          }),
+        );
+        for (const missed of run.unjournaled) {
+          process.stderr.write(
+            `Attention : événement de contrôle non journalisé pour la caisse ${missed.register} (${missed.message}).\n`,
+          );
+        }
+        report = run.report;
       } catch (error) {
         process.stderr.write(`Contrôle impossible : ${(error as Error).message}\n`);
         process.exitCode = 1;

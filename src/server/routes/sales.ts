@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { instantOf, type JournalRecord } from '../../fiscal/record.ts';
 import { shortCodeOf } from '../../fiscal/signing.ts';
+import { checkReprintReason } from '../../mail/choice.ts';
+import { mailSettingsOf } from '../../mail/store-settings.ts';
 import {
   cancelTicket,
   closePeriod,
@@ -13,12 +15,15 @@ import {
   type JournalContext,
   journalNameOf,
   recordDuplicate,
+  registerInfo,
   rowToRecord,
 } from '../../store/journal/index.ts';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { notFound } from '../errors.ts';
+import type { Authorization } from '../rights.ts';
 import { authorizationSchema, noQuery } from '../schemas.ts';
+import type { Session } from '../sessions.ts';
 import { type Api, answers } from './kit.ts';
 
 const recordView = z.object({
@@ -37,7 +42,7 @@ const recordView = z.object({
 });
 type RecordView = z.output<typeof recordView>;
 
-function view(record: JournalRecord, withPayload: boolean): RecordView {
+export function view(record: JournalRecord, withPayload: boolean): RecordView {
   const payload = record.payload as unknown as Record<string, unknown>;
   const cancels = record.type === 'CANCELLATION' ? (record.payload.cancels?.sequence ?? null) : null;
   return {
@@ -56,10 +61,64 @@ function view(record: JournalRecord, withPayload: boolean): RecordView {
   };
 }
 
-const saleParams = z.strictObject({
+export const saleParams = z.strictObject({
   register: z.coerce.number().int().min(1).max(9999),
   number: z.coerce.number().int().min(1).max(1_000_000_000),
 });
+
+/** A validated sale of the journal, or 404 SALE_NOT_FOUND. */
+export async function findSale(ctx: AppContext, register: number, number: number): Promise<JournalRecord> {
+  const record = await getRecord(ctx.db, journalNameOf(register), 'TICKET', number);
+  if (record === undefined)
+    throw notFound('SALE_NOT_FOUND', `Vente introuvable : caisse ${register}, n° ${number}`);
+  return record;
+}
+
+export interface ReprintInput {
+  readonly register: number;
+  readonly number: number;
+  /** The reason typed; `fallback` when none. */
+  readonly reason: string | undefined;
+  readonly fallback: string;
+  readonly authorization: Authorization | undefined;
+  /** What is done, for the events (« réimpression », « téléchargement PDF »…). */
+  readonly what: string;
+  /** Refusals of the caller's own input, run before the right is asked and anything is written. */
+  readonly check?: (sale: JournalRecord) => Promise<void>;
+}
+
+/**
+ * A reprint of a sale (NF525 item E, every copy is a duplicate): the sale must exist, the reason is
+ * checked against the store's settings (« Liste des motifs de réimpression »), the right `reprint` is
+ * needed (or a manager's code on the spot), then the DUPLICATE record is appended with the reason.
+ */
+export async function reprintSale(
+  ctx: AppContext,
+  journal: JournalContext,
+  who: { readonly session: Session; readonly ip: string },
+  input: ReprintInput,
+): Promise<{ readonly duplicate: JournalRecord; readonly sale: JournalRecord }> {
+  const { register, number } = input;
+  const sale = await findSale(ctx, register, number);
+  const info = await registerInfo(ctx.db, register);
+  const reason =
+    checkReprintReason(input.reason, await mailSettingsOf(ctx.db, info.storeId)) ?? input.fallback;
+  await input.check?.(sale);
+  const granted = await ctx.rights.require(
+    who.session,
+    'reprint',
+    input.authorization,
+    who.ip,
+    `${input.what} ${register}/${number}`,
+  );
+  const duplicate = await recordDuplicate(ctx.db, journal, {
+    register,
+    original: { sequence: number },
+    reason,
+    operator: granted.authorizer ?? granted.operator,
+  });
+  return { duplicate, sale };
+}
 
 /** Registers `/api/sales` and `/api/closures` when the journal is plugged in. */
 export function salesRoutes(api: Api, ctx: AppContext, journal: JournalContext): void {
@@ -112,12 +171,7 @@ export function salesRoutes(api: Api, ctx: AppContext, journal: JournalContext):
     },
   );
 
-  async function saleOf(register: number, number: number): Promise<JournalRecord> {
-    const record = await getRecord(ctx.db, journalNameOf(register), 'TICKET', number);
-    if (record === undefined)
-      throw notFound('SALE_NOT_FOUND', `Vente introuvable : caisse ${register}, n° ${number}`);
-    return record;
-  }
+  const saleOf = (register: number, number: number) => findSale(ctx, register, number);
 
   api.get(
     '/api/sales/:register/:number',
@@ -188,23 +242,19 @@ export function salesRoutes(api: Api, ctx: AppContext, journal: JournalContext):
       },
     },
     async (request) => {
-      const session = sessionOf(request);
-      const { register, number } = request.params;
-      await saleOf(register, number);
-      const granted = await ctx.rights.require(
-        session,
-        'reprint',
-        request.body.authorization,
-        request.ip,
-        `réimpression ${register}/${number}`,
+      const { duplicate } = await reprintSale(
+        ctx,
+        journal,
+        { session: sessionOf(request), ip: request.ip },
+        {
+          ...request.params,
+          reason: request.body.reason,
+          fallback: request.body.reason,
+          authorization: request.body.authorization,
+          what: 'réimpression',
+        },
       );
-      const record = await recordDuplicate(ctx.db, journal, {
-        register,
-        original: { sequence: number },
-        reason: request.body.reason,
-        operator: granted.authorizer ?? granted.operator,
-      });
-      return view(record, true);
+      return view(duplicate, true);
     },
   );
 
