@@ -300,10 +300,11 @@ test('a customer card: the e-mail alert, consent given in place, the receipt cho
 
 test('reprint: the last sale again as a duplicate with its reason; a manager code when the right lacks', async () => {
   const { page } = browser;
+  // The browser's print dialog is counted instead of opened.
   await page.evaluate(() => {
-    const counted = window as unknown as { printed: number };
+    const counted = globalThis as unknown as { printed: number; print: () => void };
     counted.printed = 0;
-    window.print = () => {
+    counted.print = () => {
       counted.printed += 1;
     };
   });
@@ -319,7 +320,7 @@ test('reprint: the last sale again as a duplicate with its reason; a manager cod
   await receipt.getByText(article(0).designation).waitFor();
   await page.screenshot({ path: join(shots, 'caisse-duplicata.png') });
   await copy.getByRole('button', { name: 'Imprimer' }).click();
-  assert.equal(await page.evaluate(() => (window as unknown as { printed: number }).printed), 1);
+  assert.equal(await page.evaluate(() => (globalThis as unknown as { printed: number }).printed), 1);
   await copy.getByRole('button', { name: 'Fermer' }).click();
   await copy.waitFor({ state: 'detached' });
 
@@ -505,6 +506,143 @@ test('a daily closure from the back office, a manager code in place: its Z total
   await z.getByText(/^Signature \S{4}$/).waitFor();
   await page.screenshot({ path: join(shots, 'gestion-cloture.png') });
 
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
+
+/** From the register to one page of the back office. */
+async function backOffice(page: Browser['page'], link: string): Promise<void> {
+  if (await page.getByRole('textbox', { name: 'Viseur' }).isVisible()) {
+    await page.getByRole('button', { name: 'Autres opérations' }).click();
+    await page
+      .getByRole('dialog', { name: 'Autres opérations' })
+      .getByRole('button', { name: 'Gestion' })
+      .click();
+  }
+  await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: link }).click();
+}
+
+test('the journal page: a verification run and its result kept; the archive of the closed month', async () => {
+  const { page } = browser;
+  await backOffice(page, 'Journal');
+  const journal = page.getByRole('region', { name: 'Journal' });
+  await journal.getByText('Aucune vérification faite jusqu’ici.').waitFor();
+  await journal.getByRole('button', { name: 'Vérifier le journal' }).click();
+  const result = journal.getByRole('region', { name: 'Résultat de la vérification' });
+  const ok = result.getByRole('status').filter({ hasText: /^Journal intègre : \d+ enregistrement/ });
+  await ok.waitFor();
+  const checked = Number(/(\d+) enregistrement/.exec((await ok.textContent()) ?? '')?.[1]);
+  assert.ok(checked > 10, `records checked: ${checked}`);
+  await page.screenshot({ path: join(shots, 'gestion-journal.png') });
+  // Read back from the journal (JET 1070) when the page opens again.
+  await backOffice(page, 'Ventes');
+  await backOffice(page, 'Journal');
+  await result
+    .getByText(`Journal intègre : ${checked} enregistrement(s) vérifié(s)`, { exact: false })
+    .waitFor();
+
+  // Not a period: refused at once, with the server's message.
+  await journal.getByLabel('Période (mois AAAA-MM ou exercice AAAA)').fill('2026-13');
+  await journal.getByRole('button', { name: 'Télécharger l’archive' }).click();
+  await journal.getByRole('alert').waitFor();
+
+  // The month closed (the day first, in the same closure), then its archive with the manager's code.
+  await backOffice(page, 'Clôtures');
+  const closures = page.getByRole('region', { name: 'Clôtures' });
+  await closures.getByRole('button', { name: 'Clôture mensuelle' }).click();
+  await page
+    .getByRole('dialog', { name: 'Clôture mensuelle' })
+    .getByRole('button', { name: 'Clôturer' })
+    .click();
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  const done = closures.getByRole('status').filter({ hasText: /^Clôture mensuelle \S+ enregistrée/ });
+  await done.waitFor();
+  const month = /^Clôture mensuelle (\S+) enregistrée/.exec((await done.textContent()) ?? '')?.[1] ?? '';
+  assert.match(month, /^\d{4}-\d{2}$/);
+
+  await backOffice(page, 'Journal');
+  await journal.getByLabel('Période (mois AAAA-MM ou exercice AAAA)').fill(month);
+  await journal.getByRole('button', { name: 'Télécharger l’archive' }).click();
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    manager.getByRole('button', { name: 'Autoriser' }).click(),
+  ]);
+  assert.equal(file.suggestedFilename(), `archive-caisse-1-${month}.zip`);
+  await journal
+    .getByRole('status')
+    .filter({ hasText: `Archive ${month} téléchargée` })
+    .waitFor();
+});
+
+test('the sales page gives the PDF duplicate and e-mails a receipt again; the e-mails page lists and retries it', async () => {
+  const { page } = browser;
+  // The store needs a sender address to e-mail anything.
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const set = await call(server.url, 'PUT', '/api/settings', {
+    token,
+    body: { store: { email: 'boutique@example.fr' } },
+  });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  await call(server.url, 'DELETE', '/api/session', { token });
+
+  await backOffice(page, 'Ventes');
+  const sales = page.getByRole('region', { name: 'Ventes' });
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    sales.getByRole('button', { name: 'PDF du ticket n° 1' }).click(),
+  ]);
+  assert.match(pdf.suggestedFilename(), /^ticket-.*duplicata-\d+\.pdf$/);
+  const bytes = await pdf.createReadStream().then(
+    (stream) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve(Buffer.concat(chunks)));
+        stream.on('error', reject);
+      }),
+  );
+  assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+  await sales.getByRole('status').filter({ hasText: 'Duplicata PDF du ticket n° 1 téléchargé' }).waitFor();
+
+  await sales.getByRole('button', { name: 'Renvoyer par e-mail le ticket n° 1' }).click();
+  const again = page.getByRole('dialog', { name: 'Renvoyer le ticket n° 1 par e-mail' });
+  await again
+    .getByLabel('Adresse e-mail (vide : celle du client, s’il a donné son accord)')
+    .fill('copie@example.fr');
+  await again.getByRole('button', { name: 'Envoyer' }).click();
+  const queued = sales.getByRole('status').filter({ hasText: /mis en file d’envoi pour copie@example\.fr/ });
+  await queued.waitFor();
+  const id = Number(/e-mail n° (\d+)/.exec((await queued.textContent()) ?? '')?.[1]);
+  assert.ok(id > 0);
+
+  await backOffice(page, 'E-mails');
+  const outbox = page.getByRole('region', { name: 'E-mails' });
+  await outbox.getByLabel('Afficher les e-mails').selectOption({ label: 'En attente' });
+  const row = outbox.getByRole('row').filter({ hasText: 'copie@example.fr' });
+  await row.waitFor();
+  assert.match(
+    (await outbox.getByLabel('Nombre d’e-mails par état').textContent()) ?? '',
+    /En attente : [1-9]/,
+  );
+  await page.screenshot({ path: join(shots, 'gestion-emails.png') });
+  await outbox.getByLabel('Afficher les e-mails').selectOption({ label: 'Envoyés' });
+  await outbox.getByText('Aucun e-mail.').waitFor();
+  await outbox.getByLabel('Afficher les e-mails').selectOption({ label: 'En attente' });
+  // A retry needs the settings right: the administrator's code in place.
+  await outbox.getByRole('button', { name: `Réessayer l’e-mail n° ${id}` }).click();
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill('ADMIN');
+  await manager.getByLabel('PIN du responsable').fill(PINS.admin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await outbox
+    .getByRole('status')
+    .filter({ hasText: `E-mail n° ${id} remis en envoi immédiat` })
+    .waitFor();
   await page.getByRole('button', { name: 'Retour à la caisse' }).click();
   await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
 });

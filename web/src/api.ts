@@ -73,6 +73,10 @@ export class ApiError extends Error {
   get needsManager(): boolean {
     return this.status === 403 && this.code === 'RIGHT_REQUIRED';
   }
+  /** Refused for the manager's code itself (unknown, wrong PIN, locked, without the right). */
+  get managerRefused(): boolean {
+    return this.status === 401 || this.status === 403 || this.status === 429;
+  }
 }
 
 let token: string | null = sessionStorage.getItem('comptoir.token');

@@ -633,7 +633,14 @@ function useConfidential(): {
                   setAsk(null);
                   resolve(answer);
                 },
-                (again: unknown) => setAsk((a) => (a === null ? a : { ...a, error: errorText(again) })),
+                (again: unknown) => {
+                  if (again instanceof ApiError && again.managerRefused) {
+                    setAsk((a) => (a === null ? a : { ...a, error: errorText(again) }));
+                    return;
+                  }
+                  setAsk(null);
+                  reject(again);
+                },
               ),
             cancel: () => {
               setAsk(null);
@@ -1039,7 +1046,7 @@ function Outbox() {
         </p>
       )}
       <label>
-        État
+        Afficher les e-mails
         <select value={filter} onChange={(e) => setFilter(e.currentTarget.value as OutboxFilter | '')}>
           <option value="">Tous</option>
           <option value="pending">En attente</option>

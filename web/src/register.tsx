@@ -237,6 +237,11 @@ export function Register(props: {
                 await done(result);
               } catch (again) {
                 const text = again instanceof Error ? again.message : String(again);
+                if (again instanceof ApiError && !again.managerRefused) {
+                  setDialog({ kind: 'none' });
+                  refused(text);
+                  return;
+                }
                 setDialog((d) => (d.kind === 'manager' ? { ...d, error: text } : d));
               }
             });
