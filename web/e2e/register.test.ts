@@ -3,7 +3,11 @@
  * Debian's Chromium through playwright-core, controls found by role and accessible name only. A full
  * sale with scanned EANs, a line discount, a sub-total discount and a split payment with change; a
  * held and resumed ticket; an over-limit discount refused then unlocked by a manager's code in place;
- * a customer's card with the e-mail alert and the search list (F8); the back office's sales.
+ * a customer's card with the e-mail alert and the search list (F8); a reprint (duplicate with its
+ * reason, a manager's code when the right lacks, the store's list of reasons); the back office: sales
+ * with a reprint, a customer edited without losing the fields its form does not show, a daily closure
+ * and its Z totals, the journal's verification and a closed month's archive, the PDF duplicate, a
+ * receipt e-mailed again and the outbox with its retry.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -357,6 +361,24 @@ test('reprint: the last sale again as a duplicate with its reason; a manager cod
   await ask.getByRole('button', { name: 'Réimprimer' }).click();
   await copy.getByText('Duplicata n° 2 du ticket n° 3 enregistré au journal').waitFor();
   await copy.getByRole('button', { name: 'Fermer' }).click();
+
+  // A store that allows only its own list of reasons: the reason is chosen from it.
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const rules = (freeReason: boolean) =>
+    call(server.url, 'PUT', '/api/settings', {
+      token,
+      body: { receipt: { reprint: { freeReason, reasons: ['Ticket illisible', 'Contrôle'] } } },
+    });
+  assert.equal((await rules(false)).status, 200);
+  await page.getByRole('button', { name: 'Réimpression' }).click();
+  const reason = ask.getByRole('combobox', { name: 'Motif de la réimpression' });
+  await reason.getByRole('option', { name: 'Contrôle' }).waitFor({ state: 'attached' });
+  await reason.selectOption('Contrôle');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  await copy.getByText(/DUPLICATA n° 3 — motif : Contrôle/).waitFor();
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+  assert.equal((await rules(true)).status, 200);
+  await call(server.url, 'DELETE', '/api/session', { token });
 });
 
 test('the back office lists the sales with their chart', async () => {
@@ -481,7 +503,7 @@ test('a daily closure from the back office, a manager code in place: its Z total
       .textContent()) ?? '';
   const cents = (text: string) => Number(text.replace(/[^\d-]/g, ''));
   assert.equal(await figure('Tickets'), '3');
-  assert.equal(await figure('Duplicatas'), '4', 'the four reprints of the day');
+  assert.equal(await figure('Duplicatas'), '5', 'the five reprints of the day');
   assert.equal(cents(await figure('Ventes TTC')), total, 'sales TTC: the sum of the three tickets');
   assert.equal(cents(await figure('Grand total de la période')), total);
   assert.equal(cents(await figure('Grand total perpétuel')), total, 'first closure: perpetual = period');

@@ -147,6 +147,11 @@ export interface Verification {
   problems: { register: string; chain: string; sequence: number; code: string; message: string }[];
 }
 
+export interface ReprintRules {
+  freeReason: boolean;
+  reasons: string[];
+}
+
 /** A file answered by the server (PDF, archive), with the name it gives. */
 export interface Download {
   blob: Blob;
@@ -235,6 +240,9 @@ export const api = {
     }),
   closures: (register: number, limit = 50) =>
     call<{ items: JournalRecord[] }>('GET', `/api/closures?${q({ register, limit })}`),
+  /** The store's reprint reasons (`GET /api/settings`, « Liste des motifs », « Saisie libre »). */
+  reprintReasons: () =>
+    call<{ receipt: { reprint: ReprintRules } }>('GET', '/api/settings').then((s) => s.receipt.reprint),
   receiptPdf: (register: number, number: number, reason?: string, authorization?: Authorization) =>
     download(
       `/api/sales/${register}/${number}/receipt.pdf?${q({ reason, ...authQuery(authorization) })}`,

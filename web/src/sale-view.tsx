@@ -2,8 +2,14 @@
  * A validated sale read back from the fiscal journal, drawn as its receipt (the duplicate shown and
  * printed after a reprint), and the reprint form: which ticket, and the reason the journal keeps.
  */
-import { useState } from 'preact/hooks';
-import type { DuplicatePayload, JournalRecord, SalePayload } from './api.ts';
+import { useEffect, useState } from 'preact/hooks';
+import {
+  api,
+  type DuplicatePayload,
+  type JournalRecord,
+  type ReprintRules,
+  type SalePayload,
+} from './api.ts';
 import { Dialog } from './dialogs.tsx';
 import { formatMoney, formatQuantity, formatRate } from './format.ts';
 
@@ -101,6 +107,12 @@ export function ReprintDialog(props: {
 }) {
   const [number, setNumber] = useState(props.number);
   const [reason, setReason] = useState('');
+  // The store's own list of reasons, and whether another one may be typed.
+  const [rules, setRules] = useState<ReprintRules>({ freeReason: true, reasons: [] });
+  useEffect(() => {
+    api.reprintReasons().then(setRules, () => undefined);
+  }, []);
+  const suggestions = rules.reasons.length > 0 ? rules.reasons : REPRINT_REASONS;
   return (
     <Dialog title="Réimpression" onClose={props.onCancel}>
       <form
@@ -120,19 +132,37 @@ export function ReprintDialog(props: {
             required
           />
         </label>
-        <label>
+        <label for="reprint-reason">
           Motif de la réimpression
-          <input
-            list="reprint-reasons"
-            value={reason}
-            autocomplete="off"
-            onInput={(e) => setReason(e.currentTarget.value)}
-            required
-            data-autofocus
-          />
+          {rules.freeReason ? (
+            <input
+              id="reprint-reason"
+              list="reprint-reasons"
+              value={reason}
+              autocomplete="off"
+              onInput={(e) => setReason(e.currentTarget.value)}
+              required
+              data-autofocus
+            />
+          ) : (
+            <select
+              id="reprint-reason"
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              required
+              data-autofocus
+            >
+              <option value="">— choisir —</option>
+              {rules.reasons.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
         </label>
         <datalist id="reprint-reasons">
-          {REPRINT_REASONS.map((r) => (
+          {suggestions.map((r) => (
             <option key={r} value={r} />
           ))}
         </datalist>
