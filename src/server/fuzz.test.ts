@@ -216,6 +216,7 @@ test('unknown ids with well-formed bodies: 404, nothing written', async () => {
     ['POST', `/api/tickets/${ticketId}/customer`, { text: 'NOPE0000' }],
     ['POST', `/api/tickets/${ticketId}/seller`, { code: 'NOPE' }],
     ['PUT', '/api/customers/NOPE0000', { name: 'Personne' }],
+    ['PATCH', '/api/customers/NOPE0000', { city: 'Lyon' }],
     ['GET', `/api/tickets/${unknown}`, undefined],
   ];
   for (const [method, path, body] of cases) {

@@ -3,7 +3,11 @@
  * Debian's Chromium through playwright-core, controls found by role and accessible name only. A full
  * sale with scanned EANs, a line discount, a sub-total discount and a split payment with change; a
  * held and resumed ticket; an over-limit discount refused then unlocked by a manager's code in place;
- * a customer's card with the e-mail alert and the search list (F8); the back office's sales.
+ * a customer's card with the e-mail alert and the search list (F8); a reprint (duplicate with its
+ * reason, a manager's code when the right lacks, the store's list of reasons); the back office: sales
+ * with a reprint, a customer edited without losing the fields its form does not show, a daily closure
+ * and its Z totals, the journal's verification and a closed month's archive, the PDF duplicate, a
+ * receipt e-mailed again and the outbox with its retry.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -298,6 +302,85 @@ test('a customer card: the e-mail alert, consent given in place, the receipt cho
   }
 });
 
+test('reprint: the last sale again as a duplicate with its reason; a manager code when the right lacks', async () => {
+  const { page } = browser;
+  // The browser's print dialog is counted instead of opened.
+  await page.evaluate(() => {
+    const counted = globalThis as unknown as { printed: number; print: () => void };
+    counted.printed = 0;
+    counted.print = () => {
+      counted.printed += 1;
+    };
+  });
+  await page.getByRole('button', { name: 'Réimpression' }).click();
+  const ask = page.getByRole('dialog', { name: 'Réimpression' });
+  assert.equal(await ask.getByLabel('N° du ticket').inputValue(), '3', 'the last sale is proposed');
+  await ask.getByLabel('Motif de la réimpression').fill('Demande du client');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  const copy = page.getByRole('dialog', { name: 'Duplicata' });
+  await copy.getByText('Duplicata n° 1 du ticket n° 3 enregistré au journal').waitFor();
+  const receipt = copy.getByRole('document', { name: 'Ticket n° 3' });
+  await receipt.getByText(/DUPLICATA n° 1 — motif : Demande du client/).waitFor();
+  await receipt.getByText(article(0).designation).waitFor();
+  await page.screenshot({ path: join(shots, 'caisse-duplicata.png') });
+  await copy.getByRole('button', { name: 'Imprimer' }).click();
+  assert.equal(await page.evaluate(() => (globalThis as unknown as { printed: number }).printed), 1);
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+  await copy.waitFor({ state: 'detached' });
+
+  // The seller V01 has no `reprint` right: the manager gives the code in place, the copy names them.
+  await page.getByRole('button', { name: 'Changer utilisateur' }).click();
+  const who = page.getByRole('dialog', { name: 'Changer utilisateur' });
+  await who.getByLabel('Code utilisateur').fill('V01');
+  await who.getByLabel('PIN').fill(PINS.seller);
+  await who.getByRole('button', { name: 'Valider' }).click();
+  await page.getByText('Utilisateur : Vendeur').waitFor();
+  await page.getByRole('button', { name: 'Réimpression' }).click();
+  await ask.getByLabel('N° du ticket').fill('1');
+  await ask.getByLabel('Motif de la réimpression').fill('Ticket illisible');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await copy.getByText('Duplicata n° 1 du ticket n° 1 enregistré au journal').waitFor();
+  await copy.getByText(new RegExp(`par ${MANAGER.code}, signature`)).waitFor();
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+
+  // A second copy of ticket 3 is numbered 2; an unknown ticket is refused in the dialog.
+  await page.getByRole('button', { name: 'Changer utilisateur' }).click();
+  await who.getByLabel('Code utilisateur').fill('CAISSE1');
+  await who.getByLabel('PIN').fill(PINS.cashier);
+  await who.getByRole('button', { name: 'Valider' }).click();
+  await page.getByRole('button', { name: 'Réimpression' }).click();
+  await ask.getByLabel('N° du ticket').fill('999');
+  await ask.getByLabel('Motif de la réimpression').fill('Demande du client');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  await ask.getByRole('alert').filter({ hasText: 'Vente introuvable' }).waitFor();
+  await ask.getByLabel('N° du ticket').fill('3');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  await copy.getByText('Duplicata n° 2 du ticket n° 3 enregistré au journal').waitFor();
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+
+  // A store that allows only its own list of reasons: the reason is chosen from it.
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const rules = (freeReason: boolean) =>
+    call(server.url, 'PUT', '/api/settings', {
+      token,
+      body: { receipt: { reprint: { freeReason, reasons: ['Ticket illisible', 'Contrôle'] } } },
+    });
+  assert.equal((await rules(false)).status, 200);
+  await page.getByRole('button', { name: 'Réimpression' }).click();
+  const reason = ask.getByRole('combobox', { name: 'Motif de la réimpression' });
+  await reason.getByRole('option', { name: 'Contrôle' }).waitFor({ state: 'attached' });
+  await reason.selectOption('Contrôle');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  await copy.getByText(/DUPLICATA n° 3 — motif : Contrôle/).waitFor();
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+  assert.equal((await rules(true)).status, 200);
+  await call(server.url, 'DELETE', '/api/session', { token });
+});
+
 test('the back office lists the sales with their chart', async () => {
   const { page } = browser;
   await page.getByRole('button', { name: 'Autres opérations' }).click();
@@ -309,6 +392,279 @@ test('the back office lists the sales with their chart', async () => {
   await sales.getByText(/3 vente\(s\)/).waitFor();
   await page.getByRole('img', { name: 'Graphique des ventes par heure' }).locator('canvas').waitFor();
   await page.screenshot({ path: join(shots, 'gestion-ventes.png') });
+  // A reprint from the sales list: the same reason and duplicate dialogs as at the register.
+  await sales.getByRole('button', { name: 'Réimprimer le ticket n° 2' }).click();
+  const ask = page.getByRole('dialog', { name: 'Réimpression' });
+  await ask.getByLabel('Motif de la réimpression').fill('Demande du client');
+  await ask.getByRole('button', { name: 'Réimprimer' }).click();
+  const copy = page.getByRole('dialog', { name: 'Duplicata' });
+  await copy.getByText('Duplicata n° 1 du ticket n° 2 enregistré au journal').waitFor();
+  await copy.getByRole('button', { name: 'Fermer' }).click();
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
+
+test('the back office edits a customer and keeps what its form does not show', async () => {
+  const { page } = browser;
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const found = await call<{ items: { code: string }[] }>(
+    server.url,
+    'GET',
+    `/api/customers?text=${customer.card}`,
+    { token },
+  );
+  const code = found.body.items[0]?.code ?? '';
+  const set = await call(server.url, 'PATCH', `/api/customers/${code}`, {
+    token,
+    body: { address2: 'Bâtiment C', country: 'BE', dematLetterSent: true },
+  });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  await call(server.url, 'DELETE', '/api/session', { token });
+
+  await page.getByRole('button', { name: 'Autres opérations' }).click();
+  await page
+    .getByRole('dialog', { name: 'Autres opérations' })
+    .getByRole('button', { name: 'Gestion' })
+    .click();
+  await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: 'Clients' }).click();
+  const customers = page.getByRole('region', { name: 'Clients' });
+  await customers.getByLabel('Carte, code ou -NOM').fill(customer.card);
+  await customers.getByRole('button', { name: 'Rechercher' }).click();
+  await customers.getByRole('button', { name: `Modifier ${customer.name}` }).click();
+  const form = customers.getByRole('form', { name: `Fiche client ${code}` });
+  await form.getByLabel('Ville').fill('Grenoble');
+  await form.getByLabel('Le client souhaite recevoir les mailings').check();
+  await form.getByRole('button', { name: 'Enregistrer le client' }).click();
+  await customers
+    .getByRole('status')
+    .filter({ hasText: `Client ${customer.name} enregistré` })
+    .waitFor();
+  await customers.getByRole('row').filter({ hasText: 'Grenoble' }).waitFor();
+
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  const row = await db.selectFrom('customers').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
+  await db.destroy();
+  assert.equal(row.city, 'Grenoble');
+  assert.equal(row.consent_mailings, 1);
+  assert.deepEqual(
+    [row.address2, row.country, row.demat_letter_sent, row.card_number, row.tariff_code],
+    ['Bâtiment C', 'BE', 1, customer.card, null],
+    'address 2, country, demat letter, card and tariff kept',
+  );
+  assert.deepEqual([row.email, row.consent_email_receipts], ['client.test@example.fr', 1]);
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
+
+test('a daily closure from the back office, a manager code in place: its Z totals shown', async () => {
+  const { page } = browser;
+  // What the journal holds for the day, read through the API.
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const sales = await call<{ items: { type: string; totalTTC: number | null }[] }>(
+    server.url,
+    'GET',
+    '/api/sales?register=1&limit=200',
+    { token },
+  );
+  await call(server.url, 'DELETE', '/api/session', { token });
+  const tickets = sales.body.items.filter((s) => s.type === 'TICKET');
+  const total = tickets.reduce((sum, s) => sum + (s.totalTTC ?? 0), 0);
+  assert.equal(tickets.length, 3, 'three sales so far');
+
+  await page.getByRole('button', { name: 'Autres opérations' }).click();
+  await page
+    .getByRole('dialog', { name: 'Autres opérations' })
+    .getByRole('button', { name: 'Gestion' })
+    .click();
+  await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: 'Clôtures' }).click();
+  const closures = page.getByRole('region', { name: 'Clôtures' });
+  await closures.getByText('Aucune clôture sur cette caisse.').waitFor();
+  await closures.getByRole('button', { name: 'Clôture journalière (Z)' }).click();
+  await page
+    .getByRole('dialog', { name: 'Clôture journalière (Z)' })
+    .getByRole('button', { name: 'Clôturer' })
+    .click();
+  // The cashier has no `closure` right: the manager authorizes in place.
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await closures
+    .getByRole('status')
+    .filter({ hasText: /Clôture journalière \(Z\) .* enregistrée \(n° 1\)/ })
+    .waitFor();
+
+  const z = closures.getByRole('article', { name: 'Clôture n° 1' });
+  await z.getByRole('heading', { name: /Rapport Z/ }).waitFor();
+  const figure = async (label: string) =>
+    (await z
+      .locator('dt', { hasText: new RegExp(`^${label}$`) })
+      .locator('xpath=following-sibling::dd[1]')
+      .textContent()) ?? '';
+  const cents = (text: string) => Number(text.replace(/[^\d-]/g, ''));
+  assert.equal(await figure('Tickets'), '3');
+  assert.equal(await figure('Duplicatas'), '5', 'the five reprints of the day');
+  assert.equal(cents(await figure('Ventes TTC')), total, 'sales TTC: the sum of the three tickets');
+  assert.equal(cents(await figure('Grand total de la période')), total);
+  assert.equal(cents(await figure('Grand total perpétuel')), total, 'first closure: perpetual = period');
+  const perRate = z.getByRole('table', { name: 'Totaux par taux de TVA' });
+  const rateSum = (await perRate.locator('tbody tr td:nth-child(4)').allTextContents()).reduce(
+    (sum, t) => sum + cents(t),
+    0,
+  );
+  assert.equal(rateSum, total, 'the VAT rates add up to the total');
+  const perMode = z.getByRole('table', { name: 'Totaux par mode de règlement' });
+  assert.equal(
+    cents(
+      (await perMode
+        .getByRole('row', { name: /Carte bancaire/ })
+        .locator('td')
+        .nth(1)
+        .textContent()) ?? '',
+    ),
+    1000,
+    '10 € by card in the first sale',
+  );
+  await z.getByText(/^Signature \S{4}$/).waitFor();
+  await page.screenshot({ path: join(shots, 'gestion-cloture.png') });
+
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
+
+/** From the register to one page of the back office. */
+async function backOffice(page: Browser['page'], link: string): Promise<void> {
+  if (await page.getByRole('textbox', { name: 'Viseur' }).isVisible()) {
+    await page.getByRole('button', { name: 'Autres opérations' }).click();
+    await page
+      .getByRole('dialog', { name: 'Autres opérations' })
+      .getByRole('button', { name: 'Gestion' })
+      .click();
+  }
+  await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: link }).click();
+}
+
+test('the journal page: a verification run and its result kept; the archive of the closed month', async () => {
+  const { page } = browser;
+  await backOffice(page, 'Journal');
+  const journal = page.getByRole('region', { name: 'Journal' });
+  await journal.getByText('Aucune vérification faite jusqu’ici.').waitFor();
+  await journal.getByRole('button', { name: 'Vérifier le journal' }).click();
+  const result = journal.getByRole('region', { name: 'Résultat de la vérification' });
+  const ok = result.getByRole('status').filter({ hasText: /^Journal intègre : \d+ enregistrement/ });
+  await ok.waitFor();
+  const checked = Number(/(\d+) enregistrement/.exec((await ok.textContent()) ?? '')?.[1]);
+  assert.ok(checked > 10, `records checked: ${checked}`);
+  await page.screenshot({ path: join(shots, 'gestion-journal.png') });
+  // Read back from the journal (JET 1070) when the page opens again.
+  await backOffice(page, 'Ventes');
+  await backOffice(page, 'Journal');
+  await result
+    .getByText(`Journal intègre : ${checked} enregistrement(s) vérifié(s)`, { exact: false })
+    .waitFor();
+
+  // Not a period: refused at once, with the server's message.
+  await journal.getByLabel('Période (mois AAAA-MM ou exercice AAAA)').fill('2026-13');
+  await journal.getByRole('button', { name: 'Télécharger l’archive' }).click();
+  await journal.getByRole('alert').waitFor();
+
+  // The month closed (the day first, in the same closure), then its archive with the manager's code.
+  await backOffice(page, 'Clôtures');
+  const closures = page.getByRole('region', { name: 'Clôtures' });
+  await closures.getByRole('button', { name: 'Clôture mensuelle' }).click();
+  await page
+    .getByRole('dialog', { name: 'Clôture mensuelle' })
+    .getByRole('button', { name: 'Clôturer' })
+    .click();
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  const done = closures.getByRole('status').filter({ hasText: /^Clôture mensuelle \S+ enregistrée/ });
+  await done.waitFor();
+  const month = /^Clôture mensuelle (\S+) enregistrée/.exec((await done.textContent()) ?? '')?.[1] ?? '';
+  assert.match(month, /^\d{4}-\d{2}$/);
+
+  await backOffice(page, 'Journal');
+  await journal.getByLabel('Période (mois AAAA-MM ou exercice AAAA)').fill(month);
+  await journal.getByRole('button', { name: 'Télécharger l’archive' }).click();
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    manager.getByRole('button', { name: 'Autoriser' }).click(),
+  ]);
+  assert.equal(file.suggestedFilename(), `archive-caisse-1-${month}.zip`);
+  await journal
+    .getByRole('status')
+    .filter({ hasText: `Archive ${month} téléchargée` })
+    .waitFor();
+});
+
+test('the sales page gives the PDF duplicate and e-mails a receipt again; the e-mails page lists and retries it', async () => {
+  const { page } = browser;
+  // The store needs a sender address to e-mail anything.
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const set = await call(server.url, 'PUT', '/api/settings', {
+    token,
+    body: { store: { email: 'boutique@example.fr' } },
+  });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  await call(server.url, 'DELETE', '/api/session', { token });
+
+  await backOffice(page, 'Ventes');
+  const sales = page.getByRole('region', { name: 'Ventes' });
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    sales.getByRole('button', { name: 'PDF du ticket n° 1' }).click(),
+  ]);
+  assert.match(pdf.suggestedFilename(), /^ticket-.*duplicata-\d+\.pdf$/);
+  const bytes = await pdf.createReadStream().then(
+    (stream) =>
+      new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve(Buffer.concat(chunks)));
+        stream.on('error', reject);
+      }),
+  );
+  assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+  await sales.getByRole('status').filter({ hasText: 'Duplicata PDF du ticket n° 1 téléchargé' }).waitFor();
+
+  await sales.getByRole('button', { name: 'Renvoyer par e-mail le ticket n° 1' }).click();
+  const again = page.getByRole('dialog', { name: 'Renvoyer le ticket n° 1 par e-mail' });
+  await again
+    .getByLabel('Adresse e-mail (vide : celle du client, s’il a donné son accord)')
+    .fill('copie@example.fr');
+  await again.getByRole('button', { name: 'Envoyer' }).click();
+  const queued = sales.getByRole('status').filter({ hasText: /mis en file d’envoi pour copie@example\.fr/ });
+  await queued.waitFor();
+  const id = Number(/e-mail n° (\d+)/.exec((await queued.textContent()) ?? '')?.[1]);
+  assert.ok(id > 0);
+
+  await backOffice(page, 'E-mails');
+  const outbox = page.getByRole('region', { name: 'E-mails' });
+  await outbox.getByLabel('Afficher les e-mails').selectOption({ label: 'En attente' });
+  const row = outbox.getByRole('row').filter({ hasText: 'copie@example.fr' });
+  await row.waitFor();
+  assert.match(
+    (await outbox.getByLabel('Nombre d’e-mails par état').textContent()) ?? '',
+    /En attente : [1-9]/,
+  );
+  await page.screenshot({ path: join(shots, 'gestion-emails.png') });
+  await outbox.getByLabel('Afficher les e-mails').selectOption({ label: 'Envoyés' });
+  await outbox.getByText('Aucun e-mail.').waitFor();
+  await outbox.getByLabel('Afficher les e-mails').selectOption({ label: 'En attente' });
+  // A retry needs the settings right: the administrator's code in place.
+  await outbox.getByRole('button', { name: `Réessayer l’e-mail n° ${id}` }).click();
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill('ADMIN');
+  await manager.getByLabel('PIN du responsable').fill(PINS.admin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await outbox
+    .getByRole('status')
+    .filter({ hasText: `E-mail n° ${id} remis en envoi immédiat` })
+    .waitFor();
   await page.getByRole('button', { name: 'Retour à la caisse' }).click();
   await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
 });

@@ -3,6 +3,12 @@
  * reaches the browser), one JSON call per action, French errors with their machine codes.
  */
 import type { z } from 'zod';
+import type {
+  ClosurePayload,
+  DuplicatePayload,
+  journalRecordView,
+  SalePayload,
+} from '../../src/server/record-schema.ts';
 import type { registerInfoView } from '../../src/server/register-schema.ts';
 import type { articleView, itemView, sessionView, ticketView } from '../../src/server/schemas.ts';
 
@@ -12,6 +18,10 @@ export type Article = z.output<typeof articleView>;
 export type SessionInfo = z.output<typeof sessionView>;
 export type RegisterInfo = z.output<typeof registerInfoView>;
 export type Authorization = { userCode: string; pin: string };
+/** A record of the fiscal journal as `/api/sales` and `/api/closures` show it. */
+export type JournalRecord = z.output<typeof journalRecordView>;
+export type { ClosurePayload, DuplicatePayload, SalePayload };
+export type ClosureKind = ClosurePayload['kind'];
 
 /** `GET /api/customers` items (src/server/routes/lookups.ts `customerView`). */
 export interface Customer {
@@ -33,13 +43,13 @@ export interface Customer {
   dematRefused: boolean;
 }
 
-/** The body of `PUT /api/customers/:code`. */
-export type CustomerInput = Omit<
-  Customer,
-  'code' | 'loyaltyPoints' | 'visits' | 'cardNumber' | 'sellerCode'
+/** The body of `PATCH /api/customers/:code`: only the fields given change, the others are kept. */
+export type CustomerChanges = Partial<
+  Omit<Customer, 'code' | 'loyaltyPoints' | 'visits' | 'cardNumber' | 'sellerCode' | 'tariff'>
 > & {
-  cardNumber?: string;
-  sellerCode?: string;
+  cardNumber?: string | null;
+  sellerCode?: string | null;
+  tariff?: string | null;
 };
 
 export interface Page<T> {
@@ -62,6 +72,10 @@ export class ApiError extends Error {
   /** A confidential operation: a manager's code given on the spot unlocks it. */
   get needsManager(): boolean {
     return this.status === 403 && this.code === 'RIGHT_REQUIRED';
+  }
+  /** Refused for the manager's code itself (unknown, wrong PIN, locked, without the right). */
+  get managerRefused(): boolean {
+    return this.status === 401 || this.status === 403 || this.status === 429;
   }
 }
 
@@ -107,8 +121,85 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return parsed as T;
 }
 
-const q = (params: Record<string, string | number>) =>
-  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+/** `GET /api/outbox` items (src/server/routes/mail.ts `outboxItemView`). */
+export interface OutboxItem {
+  id: number;
+  to: string;
+  subject: string;
+  kind: string;
+  reference: string;
+  status: 'queued' | 'sending' | 'retrying' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+export type OutboxFilter = 'pending' | 'sent' | 'failed';
+
+/** `POST /api/verification`, `GET /api/verification`: a run of the live journal's verification. */
+export interface Verification {
+  ranAt: string;
+  ok: boolean;
+  checked: number;
+  problemCount: number;
+  operator: string;
+  problems: { register: string; chain: string; sequence: number; code: string; message: string }[];
+}
+
+export interface ReprintRules {
+  freeReason: boolean;
+  reasons: string[];
+}
+
+/** A file answered by the server (PDF, archive), with the name it gives. */
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
+/** A GET answered by a file: the same session and the same French errors as `call`. */
+export async function download(path: string, fallbackName: string): Promise<Download> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Serveur injoignable : vérifiez le réseau', undefined);
+  }
+  if (!response.ok) {
+    const error = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+    throw new ApiError(
+      response.status,
+      error.code ?? 'HTTP_ERROR',
+      error.message ?? `Erreur du serveur (${response.status})`,
+      undefined,
+    );
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+  return { blob: await response.blob(), filename: named?.[1] ?? fallbackName };
+}
+
+/** Hands a downloaded file to the browser (saved under its name). */
+export function saveFile(file: Download): void {
+  const url = URL.createObjectURL(file.blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The manager's code on the spot for a GET (query parameters `authUser`, `authPin`). */
+const authQuery = (authorization?: Authorization) =>
+  authorization === undefined ? {} : { authUser: authorization.userCode, authPin: authorization.pin };
+const withAuth = (authorization?: Authorization) => (authorization === undefined ? {} : { authorization });
+
+const q = (params: Record<string, string | number | undefined>) =>
+  new URLSearchParams(
+    Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+  ).toString();
 
 export const api = {
   login: (userCode: string, pin: string, register: number) =>
@@ -137,25 +228,53 @@ export const api = {
       'GET',
       `/api/sellers?${q({ code })}`,
     ),
-  saveCustomer: (code: string, body: CustomerInput) =>
-    call<Customer>('PUT', `/api/customers/${encodeURIComponent(code)}`, body),
+  saveCustomer: (code: string, changes: CustomerChanges) =>
+    call<Customer>('PATCH', `/api/customers/${encodeURIComponent(code)}`, changes),
+  sales: (params: { register?: number; number?: number; limit?: number; offset?: number }) =>
+    call<{ items: JournalRecord[]; hasMore: boolean }>('GET', `/api/sales?${q(params)}`),
+  sale: (register: number, number: number) => call<JournalRecord>('GET', `/api/sales/${register}/${number}`),
+  reprint: (register: number, number: number, reason: string, authorization?: Authorization) =>
+    call<JournalRecord>('POST', `/api/sales/${register}/${number}/reprint`, {
+      reason,
+      ...(authorization === undefined ? {} : { authorization }),
+    }),
+  closures: (register: number, limit = 50) =>
+    call<{ items: JournalRecord[] }>('GET', `/api/closures?${q({ register, limit })}`),
+  /** The store's reprint reasons (`GET /api/settings`, « Liste des motifs », « Saisie libre »). */
+  reprintReasons: () =>
+    call<{ receipt: { reprint: ReprintRules } }>('GET', '/api/settings').then((s) => s.receipt.reprint),
+  receiptPdf: (register: number, number: number, reason?: string, authorization?: Authorization) =>
+    download(
+      `/api/sales/${register}/${number}/receipt.pdf?${q({ reason, ...authQuery(authorization) })}`,
+      `ticket-${register}-${number}.pdf`,
+    ),
+  emailSale: (
+    register: number,
+    number: number,
+    body: { to?: string; reason?: string },
+    authorization?: Authorization,
+  ) =>
+    call<{ outboxId: number; to: string }>('POST', `/api/sales/${register}/${number}/email`, {
+      ...body,
+      ...withAuth(authorization),
+    }),
+  outbox: (status?: OutboxFilter, limit = 100) =>
+    call<{ items: OutboxItem[]; counts: { pending: number; sent: number; failed: number } }>(
+      'GET',
+      `/api/outbox?${q({ status, limit })}`,
+    ),
+  retryMail: (id: number, authorization?: Authorization) =>
+    call<OutboxItem>('POST', `/api/outbox/${id}/retry`, withAuth(authorization)),
+  verification: () => call<Verification>('GET', '/api/verification'),
+  verify: () => call<Verification>('POST', '/api/verification', {}),
+  archive: (period: string, authorization?: Authorization) =>
+    download(
+      `/api/archives/${encodeURIComponent(period)}?${q(authQuery(authorization))}`,
+      `archive-${period}.zip`,
+    ),
+  close: (kind: ClosureKind, authorization?: Authorization) =>
+    call<{ closures: JournalRecord[] }>('POST', '/api/closures', {
+      kind,
+      ...(authorization === undefined ? {} : { authorization }),
+    }),
 };
-
-/** The writable fields of a customer, from what the lookup shows. */
-export function customerBody(c: Customer): CustomerInput {
-  return {
-    ...(c.cardNumber === null ? {} : { cardNumber: c.cardNumber }),
-    ...(c.sellerCode === null ? {} : { sellerCode: c.sellerCode }),
-    name: c.name,
-    address1: c.address1,
-    postalCode: c.postalCode,
-    city: c.city,
-    email: c.email,
-    phone: c.phone,
-    taxExempt: c.taxExempt,
-    tariff: c.tariff,
-    consentEmailReceipts: c.consentEmailReceipts,
-    consentMailings: c.consentMailings,
-    dematRefused: c.dematRefused,
-  };
-}

@@ -11,7 +11,10 @@ export function Dialog(props: {
 }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, select, button');
+    const within = ref.current;
+    const first =
+      within?.querySelector<HTMLElement>('[data-autofocus]:not(:disabled)') ??
+      within?.querySelector<HTMLElement>('input, select, button');
     first?.focus();
   }, []);
   return (

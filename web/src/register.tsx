@@ -11,8 +11,8 @@ import {
   type Authorization,
   api,
   type Customer,
-  customerBody,
   type Item,
+  type JournalRecord,
   type RegisterInfo,
   type SessionInfo,
   type Ticket,
@@ -27,6 +27,7 @@ import {
   parsePercent,
   parseQuantity,
 } from './format.ts';
+import { DuplicateDialog, ReprintDialog } from './sale-view.tsx';
 
 type Role = 'seller' | 'customer' | 'ref' | 'supplierRef' | 'designation';
 const ROLE_LABELS: Record<Role, string> = {
@@ -93,7 +94,9 @@ type DialogState =
   | { kind: 'columns' }
   | { kind: 'message'; title: string; text: string }
   | { kind: 'customer'; customer: Customer; error: string | null }
-  | { kind: 'composition'; error: string | null };
+  | { kind: 'composition'; error: string | null }
+  | { kind: 'reprint'; number: string; error: string | null; busy: boolean }
+  | { kind: 'duplicate'; sale: JournalRecord; duplicate: JournalRecord };
 
 function discountText(
   discount: { kind: 'percent'; rate: number } | { kind: 'amount'; amount: number } | null,
@@ -205,6 +208,48 @@ export function Register(props: {
         }
       }),
     [enqueue, show, focusViseur],
+  );
+
+  /**
+   * A confidential operation outside the ticket (reprint…): sent as the user; when the server asks for
+   * a right the user lacks, a manager's code is asked in place and the same call is sent again with it.
+   */
+  const confidential = useCallback(
+    <T,>(
+      run: (authorization?: Authorization) => Promise<T>,
+      done: (result: T) => Promise<void> | void,
+      refused: (text: string) => void,
+    ) =>
+      enqueue(async () => {
+        try {
+          const result = await run();
+          await done(result);
+        } catch (error) {
+          if (!(error instanceof ApiError && error.needsManager)) {
+            refused(error instanceof Error ? error.message : String(error));
+            return;
+          }
+          const retry = (authorization: Authorization) => {
+            void enqueue(async () => {
+              try {
+                const result = await run(authorization);
+                setDialog({ kind: 'none' });
+                await done(result);
+              } catch (again) {
+                const text = again instanceof Error ? again.message : String(again);
+                if (again instanceof ApiError && !again.managerRefused) {
+                  setDialog({ kind: 'none' });
+                  refused(text);
+                  return;
+                }
+                setDialog((d) => (d.kind === 'manager' ? { ...d, error: text } : d));
+              }
+            });
+          };
+          setDialog({ kind: 'manager', reason: error.message, error: null, retry });
+        }
+      }),
+    [enqueue],
   );
 
   const startTicket = useCallback(async () => {
@@ -476,7 +521,6 @@ export function Register(props: {
         if (serverChoice === 'email' && email === '') serverChoice = 'print';
         if (choice === 'email-save' && email !== '' && customer !== null) {
           const saved = await api.saveCustomer(customer.code, {
-            ...customerBody(customer),
             email,
             consentEmailReceipts: true,
           });
@@ -548,13 +592,19 @@ export function Register(props: {
       });
     },
     reprint: () =>
-      setDialog({
-        kind: 'message',
-        title: 'Réimpression',
-        text:
-          lastSale === null
-            ? 'Aucun ticket validé sur cette session.'
-            : `Réimpression du ticket n° ${lastSale} : opération non encore proposée par le serveur.`,
+      void enqueue(async () => {
+        // The last sale of this session, else the register's last one in the journal.
+        let number = lastSale;
+        if (number === null) {
+          const last = await api.sales({ register: info.number, limit: 1 });
+          number = last.items[0]?.number ?? null;
+        }
+        setDialog({
+          kind: 'reprint',
+          number: number === null ? '' : String(number),
+          error: null,
+          busy: false,
+        });
       }),
     composition: () => setDialog({ kind: 'composition', error: null }),
     offers: () =>
@@ -1154,7 +1204,6 @@ export function Register(props: {
           onSave={(email, consent) => {
             api
               .saveCustomer(dialog.customer.code, {
-                ...customerBody(dialog.customer),
                 email,
                 consentEmailReceipts: consent,
               })
@@ -1171,6 +1220,38 @@ export function Register(props: {
                     error: error instanceof Error ? error.message : String(error),
                   }),
               );
+          }}
+        />
+      ) : null}
+      {dialog.kind === 'reprint' ? (
+        <ReprintDialog
+          number={dialog.number}
+          error={dialog.error}
+          busy={dialog.busy}
+          onCancel={() => {
+            setDialog({ kind: 'none' });
+            focusViseur();
+          }}
+          onSubmit={(number, reason) => {
+            setDialog({ kind: 'reprint', number: String(number), error: null, busy: true });
+            void confidential(
+              (authorization) => api.reprint(info.number, number, reason, authorization),
+              async (duplicate) => {
+                const sale = await api.sale(info.number, number);
+                setDialog({ kind: 'duplicate', sale, duplicate });
+              },
+              (error) => setDialog({ kind: 'reprint', number: String(number), error, busy: false }),
+            );
+          }}
+        />
+      ) : null}
+      {dialog.kind === 'duplicate' ? (
+        <DuplicateDialog
+          sale={dialog.sale}
+          duplicate={dialog.duplicate}
+          onClose={() => {
+            setDialog({ kind: 'none' });
+            focusViseur();
           }}
         />
       ) : null}

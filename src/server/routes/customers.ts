@@ -1,7 +1,12 @@
-/** Customers created and updated at the register, with their consent flags (seeds 000 and 003). */
+/**
+ * Customers created and updated at the register, with their consent flags (seeds 000 and 003). `PUT`
+ * replaces the whole customer (a field left out takes its default); `PATCH` changes only the fields it
+ * is given and keeps every other one (what the register and the back office send).
+ */
 import { z } from 'zod';
 import { createCustomer, saveCustomer } from '../../store/customers.ts';
 import { lookupCustomers } from '../../store/lookup.ts';
+import type { CustomerInput } from '../../store/validation.ts';
 import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { type Api, answers } from './kit.ts';
@@ -25,6 +30,15 @@ const customerFields = {
   consentMailings: z.boolean().optional(),
   dematLetterSent: z.boolean().optional(),
   dematRefused: z.boolean().optional(),
+};
+
+/** PATCH: every field optional; `null` removes the card, the tariff or the seller. */
+const customerChanges = {
+  ...customerFields,
+  name: customerFields.name.optional(),
+  cardNumber: customerFields.cardNumber.unwrap().nullable().optional(),
+  tariff: customerFields.tariff.unwrap().nullable().optional(),
+  sellerCode: customerFields.sellerCode.unwrap().nullable().optional(),
 };
 
 async function readBack(ctx: AppContext, code: string) {
@@ -76,6 +90,56 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
         { ...request.body, code, loyaltyPoints: existing.loyalty_points, visits: existing.visits },
         ctx.clock(),
       );
+      return readBack(ctx, code);
+    },
+  );
+
+  api.patch(
+    '/api/customers/:code',
+    {
+      schema: {
+        tags,
+        summary:
+          'Modifier certains champs d’un client (les autres sont gardés ; null retire carte, tarif, vendeur)',
+        params: z.strictObject({ code: z.string().min(1).max(40) }),
+        body: z.strictObject(customerChanges),
+        response: answers(customerView),
+      },
+    },
+    async (request) => {
+      const code = request.params.code.trim().toUpperCase();
+      const row = await ctx.db
+        .selectFrom('customers')
+        .selectAll()
+        .where('code', '=', code)
+        .executeTakeFirst();
+      if (row === undefined) throw notFound('UNKNOWN_CUSTOMER', `Client introuvable : ${code}`);
+      const merged: Record<string, unknown> = {
+        code,
+        name: row.name,
+        address1: row.address1,
+        address2: row.address2,
+        postalCode: row.postal_code,
+        city: row.city,
+        country: row.country,
+        email: row.email,
+        phone: row.phone,
+        taxExempt: row.tax_exempt === 1,
+        loyaltyPoints: row.loyalty_points,
+        visits: row.visits,
+        consentEmailReceipts: row.consent_email_receipts === 1,
+        consentMailings: row.consent_mailings === 1,
+        dematLetterSent: row.demat_letter_sent === 1,
+        dematRefused: row.demat_refused === 1,
+        ...(row.card_number === null ? {} : { cardNumber: row.card_number }),
+        ...(row.tariff_code === null ? {} : { tariff: row.tariff_code }),
+        ...(row.seller_code === null ? {} : { sellerCode: row.seller_code }),
+      };
+      for (const [field, value] of Object.entries(request.body)) {
+        if (value === null) delete merged[field];
+        else if (value !== undefined) merged[field] = value;
+      }
+      await saveCustomer(ctx.db, merged as CustomerInput, ctx.clock());
       return readBack(ctx, code);
     },
   );

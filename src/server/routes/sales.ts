@@ -21,25 +21,14 @@ import {
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { journalRecordView } from '../record-schema.ts';
 import type { Authorization } from '../rights.ts';
 import { authorizationSchema, noQuery } from '../schemas.ts';
 import type { Session } from '../sessions.ts';
 import { type Api, answers } from './kit.ts';
 
-const recordView = z.object({
-  register: z.string(),
-  chain: z.string(),
-  number: z.number(),
-  type: z.string(),
-  at: z.string(),
-  operator: z.string().nullable(),
-  customer: z.string().nullable(),
-  totalTTC: z.number().nullable(),
-  signature: z.string(),
-  shortSignature: z.string(),
-  cancels: z.number().nullable(),
-  payload: z.unknown(),
-});
+/** The record as the API shows it (src/server/record-schema.ts, which the front end reads too). */
+const recordView = journalRecordView;
 type RecordView = z.output<typeof recordView>;
 
 export function view(record: JournalRecord, withPayload: boolean): RecordView {

@@ -1,0 +1,100 @@
+/** Customers over real HTTP: PATCH changes only the fields given and keeps every other one. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { call, login, PINS, startTestServer, storeTemplate, type TestServer } from './testing.ts';
+
+let template: Awaited<ReturnType<typeof storeTemplate>>;
+let server: TestServer;
+let token: string;
+
+before(async () => {
+  template = await storeTemplate(1);
+  server = await startTestServer({ template: template.dir });
+  token = await login(server.url, 'CAISSE1', PINS.cashier);
+});
+after(async () => {
+  await server.close();
+  template.remove();
+});
+
+const row = (code: string) =>
+  server.db.selectFrom('customers').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
+
+test('PATCH keeps the fields it is not given, null removes card, tariff and seller', async () => {
+  const seller = await server.db
+    .selectFrom('users')
+    .select('seller_code')
+    .where('seller_code', 'is not', null)
+    .executeTakeFirstOrThrow();
+  const created = await call(server.url, 'POST', '/api/customers', {
+    token,
+    body: {
+      code: 'KEEP01',
+      name: 'Garde Tout',
+      cardNumber: 'CARD0001',
+      address1: '1 rue Haute',
+      address2: 'Bâtiment B',
+      postalCode: '69001',
+      city: 'Lyon',
+      country: 'BE',
+      email: 'garde@example.fr',
+      phone: '0102030405',
+      tariff: 'PRO',
+      sellerCode: seller.seller_code ?? '',
+      consentEmailReceipts: true,
+      consentMailings: true,
+      dematLetterSent: true,
+    },
+  });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  await server.db
+    .updateTable('customers')
+    .set({ loyalty_points: 42, visits: 7 })
+    .where('code', '=', 'KEEP01')
+    .execute();
+  const before = await row('KEEP01');
+
+  // What the back office's form sends: only the field changed.
+  const patched = await call<{ city: string; email: string }>(server.url, 'PATCH', '/api/customers/keep01', {
+    token,
+    body: { city: 'Villeurbanne' },
+  });
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+  assert.equal(patched.body.city, 'Villeurbanne');
+  const after = await row('KEEP01');
+  assert.deepEqual(
+    { ...after, updated_at: '' },
+    { ...before, city: 'Villeurbanne', updated_at: '' },
+    'every other column is kept (address 2, country, card, tariff, seller, consents, letter, points)',
+  );
+
+  const cleared = await call(server.url, 'PATCH', '/api/customers/KEEP01', {
+    token,
+    body: { cardNumber: null, tariff: null, sellerCode: null },
+  });
+  assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+  const bare = await row('KEEP01');
+  assert.deepEqual([bare.card_number, bare.tariff_code, bare.seller_code], [null, null, null]);
+  assert.equal(bare.address2, 'Bâtiment B');
+  assert.equal(bare.demat_letter_sent, 1);
+});
+
+test('PATCH refuses bad input and unknown customers, writing nothing', async () => {
+  const before = await row('KEEP01');
+  const cases: [string, unknown, number, string][] = [
+    ['/api/customers/KEEP01', { email: '' }, 422, 'consent without address'],
+    ['/api/customers/KEEP01', { dematRefused: true }, 422, 'refusal with e-mail consent'],
+    ['/api/customers/KEEP01', { email: 'pas une adresse' }, 422, 'bad address'],
+    ['/api/customers/KEEP01', { tariff: 'NOPE' }, 422, 'unknown tariff'],
+    ['/api/customers/KEEP01', { name: '' }, 422, 'empty name'],
+    ['/api/customers/KEEP01', { city: 'Lyon', loyaltyPoints: 1000 }, 400, 'points are not writable'],
+    ['/api/customers/NOPE0000', { city: 'Lyon' }, 404, 'unknown customer'],
+  ];
+  for (const [path, body, status, what] of cases) {
+    const answer = await call<{ code: string; message: string }>(server.url, 'PATCH', path, { token, body });
+    assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.body)}`);
+    assert.equal(typeof answer.body.code, 'string');
+    assert.equal(typeof answer.body.message, 'string');
+  }
+  assert.deepEqual(await row('KEEP01'), before, 'nothing written');
+});
