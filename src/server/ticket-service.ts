@@ -17,6 +17,7 @@ import {
 } from '../sales/ticket.ts';
 import type { PaymentModeRule } from '../sales/ticket-input.ts';
 import { readRegisterSettings } from '../store/setup.ts';
+import { inNonFiscalTransaction } from '../store/transaction.ts';
 import { ApiError, conflict, fromSalesError, notFound } from './errors.ts';
 import type {
   Books,
@@ -308,22 +309,24 @@ export class TicketService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.db
-      .insertInto('server_tickets')
-      .values({
-        id: entry.id,
-        register_number: entry.register,
-        opened_by: entry.openedBy,
-        status: entry.status,
-        state: encode(state, meta),
-        version: entry.version,
-        idempotency_key: null,
-        sale: null,
-        receipt: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await inNonFiscalTransaction(this.db, (trx) =>
+      trx
+        .insertInto('server_tickets')
+        .values({
+          id: entry.id,
+          register_number: entry.register,
+          opened_by: entry.openedBy,
+          status: entry.status,
+          state: encode(state, meta),
+          version: entry.version,
+          idempotency_key: null,
+          sale: null,
+          receipt: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute(),
+    );
     this.cache.set(entry.id, entry);
     return entry;
   }
@@ -374,7 +377,8 @@ export class TicketService {
 
   /**
    * Group commit: the updates of tickets being entered that arrive together are written in one
-   * transaction (one durable commit for all of them); each caller is answered once its batch is
+   * transaction (`inNonFiscalTransaction`: on SQLite the commit does not wait for the disk; the
+   * ticket's validation, a fiscal commit, does); each caller is answered once its batch is
    * committed. A database error fails the whole batch, and each of its callers gets it.
    */
   private writeGrouped(write: (trx: Db) => Promise<boolean>): Promise<boolean> {
@@ -390,7 +394,8 @@ export class TicketService {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0);
         try {
-          const results = await this.db.transaction().execute(async (trx) => {
+          // Tickets being entered are not fiscal: their commit does not wait for the disk.
+          const results = await inNonFiscalTransaction(this.db, async (trx) => {
             const out: boolean[] = [];
             for (const item of batch) out.push(await item.write(trx));
             return out;
