@@ -7,9 +7,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { PROBLEM_LABELS, type Problem, type VerificationReport } from '../../fiscal/verify.ts';
-import type { JournalContext } from '../../store/journal/core.ts';
 import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
-import { VERSION } from '../version.ts';
 
 const runModule = () => import('../../store/journal-verify-run.ts');
 
