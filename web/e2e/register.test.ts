@@ -544,6 +544,17 @@ async function backOffice(page: Browser['page'], link: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: link }).click();
 }
 
+test('the settings page says what the software is: version, « non certifié », its fingerprint', async () => {
+  const { page } = browser;
+  await backOffice(page, 'Paramètres');
+  const about = page.getByRole('region', { name: 'À propos' });
+  await about.getByText(/^Comptoir \d+\.\d+\.\d+ — logiciel de caisse, catégorie B$/).waitFor();
+  const text = (await about.textContent()) ?? '';
+  assert.match(text, /Logiciel non certifié NF525/);
+  assert.match(text, /sha256:[0-9a-f]{64}/);
+  assert.match(text, /aucun manifeste de version/);
+});
+
 test('the journal page: a verification run and its result kept; the archive of the closed month', async () => {
   const { page } = browser;
   await backOffice(page, 'Journal');

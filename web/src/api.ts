@@ -10,6 +10,7 @@ import type {
   SalePayload,
 } from '../../src/server/record-schema.ts';
 import type { registerInfoView } from '../../src/server/register-schema.ts';
+import type { identityView } from '../../src/server/routes/health.ts';
 import type { articleView, itemView, sessionView, ticketView } from '../../src/server/schemas.ts';
 
 export type Ticket = z.output<typeof ticketView>;
@@ -17,6 +18,7 @@ export type Item = z.output<typeof itemView>;
 export type Article = z.output<typeof articleView>;
 export type SessionInfo = z.output<typeof sessionView>;
 export type RegisterInfo = z.output<typeof registerInfoView>;
+export type SoftwareIdentity = z.output<typeof identityView>;
 export type Authorization = { userCode: string; pin: string };
 /** A record of the fiscal journal as `/api/sales` and `/api/closures` show it. */
 export type JournalRecord = z.output<typeof journalRecordView>;
@@ -209,6 +211,7 @@ export const api = {
     call<SessionInfo>('POST', '/api/session/switch', { userCode, pin }),
   logout: () => call<{ ok: true }>('DELETE', '/api/session'),
   register: () => call<RegisterInfo>('GET', '/api/register'),
+  info: () => call<SoftwareIdentity>('GET', '/api/info'),
   tickets: (status?: Ticket['status']) =>
     call<{ items: Ticket[] }>('GET', `/api/tickets${status === undefined ? '' : `?${q({ status })}`}`),
   open: () => call<Ticket>('POST', '/api/tickets', {}),

@@ -20,6 +20,7 @@ import {
   type OutboxItem,
   type RegisterInfo,
   type SessionInfo,
+  type SoftwareIdentity,
   saveFile,
   type Ticket,
   type Verification,
@@ -595,6 +596,49 @@ function Settings(props: { info: RegisterInfo; session: SessionInfo }) {
         <button type="submit">Enregistrer les raccourcis</button>
         {saved ? <p role="status">Raccourcis enregistrés</p> : null}
       </form>
+      <About />
+    </section>
+  );
+}
+
+const INTEGRITY_TEXT: Readonly<Record<SoftwareIdentity['integrity'], string>> = {
+  intact: 'conforme au manifeste de la version publiée',
+  modified: 'LOGICIEL MODIFIÉ par rapport au manifeste de la version publiée',
+  'no-manifest': 'aucun manifeste de version (copie de développement, non publiée)',
+  'bad-manifest': 'MANIFESTE INVALIDE',
+};
+
+/** « À propos » (NF525 item 51): what the software is, its certification status and its integrity. */
+function About() {
+  const [identity, setIdentity] = useState<SoftwareIdentity | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.info().then(setIdentity, (e: unknown) => setError(errorText(e)));
+  }, []);
+  return (
+    <section aria-label="À propos">
+      <h2>À propos</h2>
+      {error !== null ? <p role="alert">{error}</p> : null}
+      {identity === null ? null : (
+        <dl>
+          <dt>Logiciel</dt>
+          <dd>
+            {identity.product} {identity.version} — logiciel de caisse, catégorie {identity.category}
+          </dd>
+          <dt>Version fiscale</dt>
+          <dd>{identity.fiscalVersion}</dd>
+          <dt>Licence</dt>
+          <dd>{identity.licence}</dd>
+          <dt>Certification NF525</dt>
+          <dd>{identity.certificationText}</dd>
+          <dt>Empreinte du logiciel</dt>
+          <dd>
+            <code>sha256:{identity.digest}</code> ({identity.files} fichiers)
+          </dd>
+          <dt>Intégrité</dt>
+          <dd>{INTEGRITY_TEXT[identity.integrity]}</dd>
+        </dl>
+      )}
     </section>
   );
 }

@@ -18,7 +18,7 @@ const healthView = z.object({
   uptimeSeconds: z.number(),
 });
 
-const identityView = z.object({
+export const identityView = z.object({
   product: z.string(),
   version: z.string(),
   fiscalVersion: z.number(),
