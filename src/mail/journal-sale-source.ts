@@ -79,13 +79,29 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
           sources.set(document, { ...source, kind: document.voucherType, index });
         }
         for (const service of services) sources.set(service, { ...source, kind: 'service' });
+        const customer = (record.payload as { customer?: unknown }).customer;
+        // What the register's « option en caisse » may add: the gift ticket, and the invoice for an
+        // identified customer (built with their address); dispatchSale keeps what the option asks.
+        const gift =
+          options.duplicate === undefined ? documentFromRecord({ ...source, kind: 'gift' }) : undefined;
+        if (gift !== undefined) sources.set(gift, { ...source, kind: 'gift' });
+        let invoice: ReceiptDocument | undefined;
+        if (
+          options.duplicate === undefined &&
+          typeof customer === 'string' &&
+          customer !== '' &&
+          customer !== source.settings.defaultCustomer
+        ) {
+          const invoiceSource = await documentSourceOf(db, register, [record], 'invoice', options.software);
+          invoice = documentFromRecord(invoiceSource);
+          sources.set(invoice, invoiceSource);
+        }
         const store = await db
           .selectFrom('registers')
           .select('store_id')
           .where('number', '=', register)
           .orderBy('id')
           .executeTakeFirstOrThrow();
-        const customer = (record.payload as { customer?: unknown }).customer;
         return {
           storeId: store.store_id,
           ticket: ticket.number,
@@ -94,6 +110,8 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
             ticket,
             ...(vouchers.length === 0 ? {} : { vouchers: vouchers.map(({ document }) => ({ document })) }),
             ...(services.length === 0 ? {} : { services }),
+            ...(gift?.kind === 'gift' ? { gift } : {}),
+            ...(invoice?.kind === 'invoice' ? { invoice } : {}),
           },
         };
       } catch (error) {

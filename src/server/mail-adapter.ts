@@ -55,7 +55,7 @@ export function mailReceipts(db: Db, options: MailReceiptOptions): ReceiptDelive
         const dispatched = await dispatchSale(database, source, {
           ticket: `${request.sale.register}-${request.sale.number}`,
           outcome,
-          option: 'ticket',
+          option: request.option ?? 'ticket',
           now: request.now,
         });
         const first = dispatched.queued[0];

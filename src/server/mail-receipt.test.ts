@@ -94,6 +94,53 @@ describe('the receipt by e-mail through the API', () => {
     assert.match(parsed.text ?? '', /mentions légales/);
   });
 
+  test('« option en caisse »: the gift ticket in its own e-mail; the invoice instead of the ticket', async () => {
+    const subjectsOf = async (key: string, option: string, customer?: string) => {
+      const before = sink.accepted().length;
+      const { id } = await ok('/api/tickets', {});
+      const t = (path: string) => `/api/tickets/${id}/${path}`;
+      if (customer !== undefined) await ok(t('customer'), { text: customer });
+      await ok(t('lines'), { text: 'BOI0001' });
+      const total = await ok(t('total'));
+      await ok(t('payments'), { mode: 'CARD', amount: total.totals.ttc });
+      await ok(t('validate'), { idempotencyKey: key });
+      await ok(`/api/tickets/${id}/receipt`, { choice: 'email', email: 'option@exemple.fr', option });
+      const expected = option === 'ticket+gift' ? 2 : 1;
+      const messages = await waitFor(`${expected} e-mail(s) pour ${option}`, () => {
+        const mine = sink.accepted().slice(before);
+        return mine.length >= expected ? mine : undefined;
+      });
+      // Nothing more arrives than the option asks.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(sink.accepted().length - before, expected, option);
+      return (await Promise.all(messages.map((m) => sink.parse(m)))).map((p) => p.subject ?? '').sort();
+    };
+    const gift = await subjectsOf('mail-test-option-gift', 'ticket+gift');
+    assert.ok(
+      gift.some((subject) => subject.startsWith('Votre ticket à donner avec votre cadeau de ')),
+      gift.join(' | '),
+    );
+    assert.ok(
+      gift.some((subject) => /^Votre ticket de /.test(subject)),
+      gift.join(' | '),
+    );
+    const invoice = await subjectsOf('mail-test-option-invoice', 'invoice', 'C00001');
+    assert.match(invoice[0] ?? '', /^Votre facture de /);
+    // Without an identified customer there is no invoice: the ticket goes.
+    const counter = await subjectsOf('mail-test-option-counter', 'invoice');
+    assert.match(counter[0] ?? '', /^Votre ticket de /);
+    const bad = await call<{ code: string }>(
+      server.url,
+      'POST',
+      '/api/tickets/00000000-0000-4000-8000-000000000000/receipt',
+      {
+        token,
+        body: { choice: 'email', email: 'x@exemple.fr', option: 'facture' },
+      },
+    );
+    assert.equal(bad.status, 400);
+  });
+
   test('a sale that issues a gift card and a service ticket e-mails each, built from the journal', async () => {
     const now = new Date();
     // The test store has only its 20 % rate; a real gift card is sold outside VAT.

@@ -4,6 +4,7 @@
  * (print, e-mail). `src/server/adapters.ts` plugs the real implementations in.
  */
 import type { Kysely } from 'kysely';
+import type { TicketOption } from '../mail/dispatch.ts';
 import type { TicketState } from '../sales/ticket.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -89,6 +90,8 @@ export interface ReceiptRequest {
   readonly register: number;
   readonly sale: ValidatedSale;
   readonly choice: ReceiptChoice;
+  /** Which documents the sale hands over (« option en caisse »); `ticket` by default. */
+  readonly option?: TicketOption;
   readonly email: string | null;
   readonly customer: string;
   readonly now: Date;

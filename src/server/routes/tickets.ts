@@ -514,13 +514,18 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
         body: z.strictObject({
           choice: z.enum(['print', 'email', 'both', 'none']),
           email: z.email().max(200).optional(),
+          /**
+           * The register's « option en caisse » (seed 000): the ticket alone, the ticket and its
+           * duplicate (printed), the ticket and a gift ticket (its own e-mail), or the invoice.
+           */
+          option: z.enum(['ticket', 'ticket+ticket', 'ticket+gift', 'invoice']).default('ticket'),
         }),
         response: answers(ticketView),
       },
     },
     async (request) => {
       const session = sessionOf(request);
-      const { choice, email } = request.body;
+      const { choice, email, option } = request.body;
       const entry = await ctx.tickets.recordReceipt(session, request.params.id, async (current, sale) => {
         const customer = current.state.customer?.code ?? 'DIVERS';
         let address = email ?? null;
@@ -540,6 +545,7 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
           register: current.register,
           sale,
           choice,
+          option,
           email: address,
           customer,
           now,
