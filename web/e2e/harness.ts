@@ -28,13 +28,17 @@ export interface RunningServer {
 
 /**
  * Starts the store server over `dir` (already made) on an ephemeral port: the very `serve()` that
- * `comptoir serve` runs (journal, static front end), in this process to save a second start of tsx.
+ * `comptoir serve` runs (journal, static front end, e-mail outbox worker: `SMTP_URL` in `env` points
+ * it at a test SMTP server), in this process to save a second start of tsx.
  */
-export async function startServer(dir: string): Promise<RunningServer> {
+export async function startServer(
+  dir: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunningServer> {
   let output = '';
   const running = await serve({
     dataDir: dir,
-    env: { COMPTOIR_LOG_LEVEL: 'silent' },
+    env: { COMPTOIR_LOG_LEVEL: 'silent', ...env },
     overrides: { port: 0, host: '127.0.0.1' },
     print: (line) => {
       output += `${line}\n`;

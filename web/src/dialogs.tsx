@@ -150,10 +150,11 @@ export function ReceiptDialog(props: {
   canSave: boolean;
   error: string | null;
   busy: boolean;
-  onChoose: (choice: ReceiptChoice, email: string) => void;
+  onChoose: (choice: ReceiptChoice, email: string, gift: boolean) => void;
 }) {
   const [email, setEmail] = useState(props.email);
-  const choose = (choice: ReceiptChoice) => props.onChoose(choice, email.trim());
+  const [gift, setGift] = useState(false);
+  const choose = (choice: ReceiptChoice) => props.onChoose(choice, email.trim(), gift);
   return (
     <Dialog title="Ticket par e-mail" wide>
       <p role="status">
@@ -168,6 +169,10 @@ export function ReceiptDialog(props: {
           onInput={(e) => setEmail(e.currentTarget.value)}
           placeholder="adresse du client"
         />
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={gift} onChange={(e) => setGift(e.currentTarget.checked)} />
+        Ticket cadeau en plus (sans les prix, dans un second e-mail)
       </label>
       {props.error === null ? null : (
         <p class="error" role="alert">

@@ -510,7 +510,7 @@ export function Register(props: {
     focusViseur();
   };
 
-  const chooseReceipt = (choice: ReceiptChoice, email: string) => {
+  const chooseReceipt = (choice: ReceiptChoice, email: string, gift: boolean) => {
     const current = ticketRef.current;
     if (current === null) return;
     setDialog({ kind: 'receipt', error: null, busy: true });
@@ -529,6 +529,8 @@ export function Register(props: {
         await api.step(current.id, 'receipt', {
           choice: serverChoice,
           ...(serverChoice === 'email' ? { email } : {}),
+          // « Option en caisse » (seed 000): the invoice when asked, else the ticket and its gift ticket.
+          option: invoice ? 'invoice' : gift ? 'ticket+gift' : 'ticket',
         });
         setDialog({ kind: 'none' });
         const number = current.sale?.number;
