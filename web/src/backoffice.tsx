@@ -512,7 +512,7 @@ function Sales(props: { info: RegisterInfo }) {
             >
               Annuler la vente
             </button>
-            <button type="button" onClick={() => setAction(null)}>
+            <button type="button" data-autofocus onClick={() => setAction(null)}>
               Abandonner
             </button>
           </div>
