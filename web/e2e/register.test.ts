@@ -7,7 +7,8 @@
  * reason, a manager's code when the right lacks, the store's list of reasons); the back office: sales
  * with a reprint, a customer edited without losing the fields its form does not show, a daily closure
  * and its Z totals, the journal's verification and a closed month's archive, the PDF duplicate, a
- * receipt e-mailed again and the outbox with its retry.
+ * receipt e-mailed again and the outbox with its retry; the settings edited (store, register, payment
+ * mode, receipts and e-mails, SMTP; refusals shown, nothing saved), a Z's PDF, a sale cancelled.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -764,6 +765,76 @@ test('the settings page: a bad SIRET refused with its message, nothing saved; th
   // Nothing changed: nothing sent, no code asked.
   await store.getByRole('button', { name: 'Enregistrer le magasin' }).click();
   await store.getByRole('status').filter({ hasText: 'Magasin : aucune modification' }).waitFor();
+});
+
+test('the settings page: a payment mode, the receipts and e-mails, the SMTP server (its password never shown)', async () => {
+  const { page } = browser;
+  await backOffice(page, 'Paramètres');
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  const authorize = async () => {
+    await manager.getByLabel('Code du responsable').fill('ADMIN');
+    await manager.getByLabel('PIN du responsable').fill(PINS.admin);
+    await manager.getByRole('button', { name: 'Autoriser' }).click();
+  };
+
+  const modes = page.getByRole('form', { name: 'Modes de règlement' });
+  await modes.getByLabel('Libellé du mode CHEQUE').fill('Chèque bancaire');
+  await modes.getByRole('button', { name: 'Enregistrer les modes de règlement' }).click();
+  await authorize();
+  await modes.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+
+  const receipts = page.getByRole('form', { name: 'Tickets et e-mails' });
+  const reasons = receipts.getByLabel('Motifs de réimpression (un par ligne)');
+  await reasons.fill(`${await reasons.inputValue()}\nTicket perdu`);
+  await receipts.getByLabel('Document').selectOption({ label: 'Facture' });
+  await receipts.getByLabel('Objet du message (vide : l’objet par défaut)').fill('Votre facture %1');
+  await receipts.getByRole('button', { name: 'Enregistrer les tickets et e-mails' }).click();
+  await authorize();
+  await receipts.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+
+  // A bad server name: refused with the server's message, nothing saved, the field marked.
+  const smtp = page.getByRole('form', { name: 'Serveur SMTP' });
+  const host = smtp.getByLabel('Serveur SMTP');
+  await host.fill('smtp exemple');
+  await smtp.getByRole('button', { name: 'Enregistrer le serveur SMTP' }).click();
+  await smtp
+    .getByRole('alert')
+    .filter({ hasText: /nom de serveur invalide/ })
+    .waitFor();
+  assert.equal(await host.getAttribute('aria-invalid'), 'true');
+  await host.fill('smtp.example.fr');
+  await smtp.getByLabel('Utilisateur').fill('boutique');
+  await smtp.getByLabel(/^Mot de passe/).fill('secret-smtp');
+  await smtp.getByRole('button', { name: 'Enregistrer le serveur SMTP' }).click();
+  await authorize();
+  await smtp.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+  assert.equal(await smtp.getByLabel(/^Mot de passe/).inputValue(), '', 'the password is not shown');
+
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const read = await call<{
+    paymentModes: { code: string; label: string }[];
+    receipt: { reprint: { reasons: string[] }; templates: Record<string, { subject?: string }> };
+    smtp: { host: string; user: string; passwordSet: boolean } | null;
+  }>(server.url, 'GET', '/api/settings', { token });
+  await call(server.url, 'DELETE', '/api/session', { token });
+  const settings = read.body;
+  assert.equal(settings.paymentModes.find((m) => m.code === 'CHEQUE')?.label, 'Chèque bancaire');
+  assert.equal(settings.receipt.reprint.reasons.at(-1), 'Ticket perdu');
+  assert.equal(settings.receipt.templates.invoice?.subject, 'Votre facture %1');
+  assert.deepEqual(settings.smtp, {
+    host: 'smtp.example.fr',
+    port: 587,
+    security: 'starttls',
+    user: 'boutique',
+    passwordSet: true,
+  });
+  assert.ok(!JSON.stringify(settings).includes('secret-smtp'), 'the password never answered');
+
+  // After a reload, the password field still empty: what is kept is only said.
+  await page.reload();
+  await smtp.getByLabel('Mot de passe (vide : celui enregistré est gardé)').waitFor();
+  assert.equal(await host.inputValue(), 'smtp.example.fr');
+  assert.equal(await modes.getByLabel('Libellé du mode CHEQUE').inputValue(), 'Chèque bancaire');
 });
 
 test('the closures page downloads the signed PDF of a Z', async () => {
