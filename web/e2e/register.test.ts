@@ -835,6 +835,15 @@ test('the settings page: a payment mode, the receipts and e-mails, the SMTP serv
   await smtp.getByLabel('Mot de passe (vide : celui enregistré est gardé)').waitFor();
   assert.equal(await host.inputValue(), 'smtp.example.fr');
   assert.equal(await modes.getByLabel('Libellé du mode CHEQUE').inputValue(), 'Chèque bancaire');
+
+  // Back at the register, what the back office changed shows at once.
+  const register = page.getByRole('form', { name: 'Caisse n° 1' });
+  await register.getByLabel('Nom de la caisse').fill('Caisse comptoir');
+  await register.getByRole('button', { name: 'Enregistrer la caisse n° 1' }).click();
+  await authorize();
+  await register.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('region', { name: 'Informations caisse' }).getByText('n° 1 Caisse comptoir').waitFor();
 });
 
 test('the closures page downloads the signed PDF of a Z', async () => {
