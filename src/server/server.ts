@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { initStore, isInitialised } from '../store/init.ts';
-import type { JournalContext } from '../store/journal/index.ts';
+import { flushHeads, type JournalContext } from '../store/journal/index.ts';
 import { openDatabase, resolveDatabaseConfig } from '../store/open-database.ts';
 import { printOnlyReceipts } from './adapters.ts';
 import { type App, buildApp } from './app.ts';
@@ -145,6 +145,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       closing ??= (async () => {
         await app.close();
         await announce('APPLICATION_STOP');
+        // The chain heads of those last events are on disk before `close` says it is done.
+        await flushHeads();
         await db.destroy();
       })();
       return closing;

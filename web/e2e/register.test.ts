@@ -7,7 +7,8 @@
  * reason, a manager's code when the right lacks, the store's list of reasons); the back office: sales
  * with a reprint, a customer edited without losing the fields its form does not show, a daily closure
  * and its Z totals, the journal's verification and a closed month's archive, the PDF duplicate, a
- * receipt e-mailed again and the outbox with its retry.
+ * receipt e-mailed again and the outbox with its retry; the settings edited (store, register, payment
+ * mode, receipts and e-mails, SMTP; refusals shown, nothing saved), a Z's PDF, a sale cancelled.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -698,6 +699,226 @@ test('the sales page gives the PDF duplicate and e-mails a receipt again; the e-
     .getByRole('status')
     .filter({ hasText: `E-mail n° ${id} remis en envoi immédiat` })
     .waitFor();
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
+
+/** The bytes of a file the browser downloaded. */
+async function downloaded(file: { createReadStream(): Promise<NodeJS.ReadableStream> }): Promise<Buffer> {
+  const stream = await file.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/** The store's settings as the server keeps them. */
+async function storedSettings(): Promise<{
+  store: { phone: string; footer: string; siret: string };
+  registers: { number: number; settings: { receiptOptions: { showQrCode: boolean } } }[];
+}> {
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const answer = await call<Awaited<ReturnType<typeof storedSettings>>>(server.url, 'GET', '/api/settings', {
+    token,
+  });
+  await call(server.url, 'DELETE', '/api/session', { token });
+  assert.equal(answer.status, 200);
+  return answer.body;
+}
+
+test('the settings page: a bad SIRET refused with its message, nothing saved; the store and a register changed with the administrator’s code, read back after a reload', async () => {
+  const { page } = browser;
+  const before = await storedSettings();
+  await backOffice(page, 'Paramètres');
+  const store = page.getByRole('form', { name: 'Magasin' });
+  const phone = store.getByLabel('Téléphone', { exact: true });
+  const footer = store.getByLabel('Pied de ticket', { exact: true });
+  const siret = store.getByLabel('SIRET', { exact: true });
+  assert.equal(await phone.inputValue(), before.store.phone);
+
+  // Refused before any right is asked: the server's message next to the form, the field marked.
+  await phone.fill('04 76 12 34 56');
+  await footer.fill('Merci de votre visite — à bientôt !');
+  await siret.fill('12345678901234');
+  await store.getByRole('button', { name: 'Enregistrer le magasin' }).click();
+  const refused = store.getByRole('alert');
+  await refused.waitFor();
+  assert.match((await refused.textContent()) ?? '', /rien n’est enregistré.*Numéro SIRET invalide/);
+  assert.equal(await siret.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual((await storedSettings()).store, before.store, 'nothing saved');
+
+  // A valid SIRET (spaces taken out by the server); the cashier lacks the right: the administrator.
+  await siret.fill('732 829 320 00074');
+  await store.getByRole('button', { name: 'Enregistrer le magasin' }).click();
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill('ADMIN');
+  await manager.getByLabel('PIN du responsable').fill(PINS.admin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await store.getByRole('status').filter({ hasText: 'Magasin : modifications enregistrées' }).waitFor();
+  assert.equal(await siret.inputValue(), '73282932000074');
+
+  // A register's receipt option.
+  const register = page.getByRole('form', { name: 'Caisse n° 1' });
+  const qr = register.getByLabel('Imprimer le QR code du ticket');
+  assert.equal(await qr.isChecked(), true);
+  await qr.uncheck();
+  await register.getByRole('button', { name: 'Enregistrer la caisse n° 1' }).click();
+  await manager.getByLabel('Code du responsable').fill('ADMIN');
+  await manager.getByLabel('PIN du responsable').fill(PINS.admin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await register
+    .getByRole('status')
+    .filter({ hasText: 'Caisse n° 1 : modifications enregistrées' })
+    .waitFor();
+  await page.screenshot({ path: join(shots, 'gestion-parametres.png'), fullPage: true });
+
+  const after = await storedSettings();
+  assert.deepEqual(
+    [after.store.phone, after.store.footer, after.store.siret],
+    ['04 76 12 34 56', 'Merci de votre visite — à bientôt !', '73282932000074'],
+  );
+  assert.equal(after.registers.find((r) => r.number === 1)?.settings.receiptOptions.showQrCode, false);
+
+  // Read back from the server after a reload (the same page comes back).
+  await page.reload();
+  await page.getByRole('form', { name: 'Magasin' }).waitFor();
+  assert.equal(await phone.inputValue(), '04 76 12 34 56');
+  assert.equal(await footer.inputValue(), 'Merci de votre visite — à bientôt !');
+  assert.equal(await qr.isChecked(), false);
+  // Nothing changed: nothing sent, no code asked.
+  await store.getByRole('button', { name: 'Enregistrer le magasin' }).click();
+  await store.getByRole('status').filter({ hasText: 'Magasin : aucune modification' }).waitFor();
+});
+
+test('the settings page: a payment mode, the receipts and e-mails, the SMTP server (its password never shown)', async () => {
+  const { page } = browser;
+  await backOffice(page, 'Paramètres');
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  const authorize = async () => {
+    await manager.getByLabel('Code du responsable').fill('ADMIN');
+    await manager.getByLabel('PIN du responsable').fill(PINS.admin);
+    await manager.getByRole('button', { name: 'Autoriser' }).click();
+  };
+
+  const modes = page.getByRole('form', { name: 'Modes de règlement' });
+  await modes.getByLabel('Libellé du mode CHEQUE').fill('Chèque bancaire');
+  await modes.getByRole('button', { name: 'Enregistrer les modes de règlement' }).click();
+  await authorize();
+  await modes.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+
+  const receipts = page.getByRole('form', { name: 'Tickets et e-mails' });
+  const reasons = receipts.getByLabel('Motifs de réimpression (un par ligne)');
+  await reasons.fill(`${await reasons.inputValue()}\nTicket perdu`);
+  await receipts.getByLabel('Document').selectOption({ label: 'Facture' });
+  await receipts.getByLabel('Objet du message (vide : l’objet par défaut)').fill('Votre facture %1');
+  await receipts.getByRole('button', { name: 'Enregistrer les tickets et e-mails' }).click();
+  await authorize();
+  await receipts.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+
+  // A bad server name: refused with the server's message, nothing saved, the field marked.
+  const smtp = page.getByRole('form', { name: 'Serveur SMTP' });
+  const host = smtp.getByLabel('Serveur SMTP');
+  await host.fill('smtp exemple');
+  await smtp.getByRole('button', { name: 'Enregistrer le serveur SMTP' }).click();
+  await smtp
+    .getByRole('alert')
+    .filter({ hasText: /nom de serveur invalide/ })
+    .waitFor();
+  assert.equal(await host.getAttribute('aria-invalid'), 'true');
+  await host.fill('smtp.example.fr');
+  await smtp.getByLabel('Utilisateur').fill('boutique');
+  await smtp.getByLabel(/^Mot de passe/).fill('secret-smtp');
+  await smtp.getByRole('button', { name: 'Enregistrer le serveur SMTP' }).click();
+  await authorize();
+  await smtp.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+  assert.equal(await smtp.getByLabel(/^Mot de passe/).inputValue(), '', 'the password is not shown');
+
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const read = await call<{
+    paymentModes: { code: string; label: string }[];
+    receipt: { reprint: { reasons: string[] }; templates: Record<string, { subject?: string }> };
+    smtp: { host: string; user: string; passwordSet: boolean } | null;
+  }>(server.url, 'GET', '/api/settings', { token });
+  await call(server.url, 'DELETE', '/api/session', { token });
+  const settings = read.body;
+  assert.equal(settings.paymentModes.find((m) => m.code === 'CHEQUE')?.label, 'Chèque bancaire');
+  assert.equal(settings.receipt.reprint.reasons.at(-1), 'Ticket perdu');
+  assert.equal(settings.receipt.templates.invoice?.subject, 'Votre facture %1');
+  assert.deepEqual(settings.smtp, {
+    host: 'smtp.example.fr',
+    port: 587,
+    security: 'starttls',
+    user: 'boutique',
+    passwordSet: true,
+  });
+  assert.ok(!JSON.stringify(settings).includes('secret-smtp'), 'the password never answered');
+
+  // After a reload, the password field still empty: what is kept is only said.
+  await page.reload();
+  await smtp.getByLabel('Mot de passe (vide : celui enregistré est gardé)').waitFor();
+  assert.equal(await host.inputValue(), 'smtp.example.fr');
+  assert.equal(await modes.getByLabel('Libellé du mode CHEQUE').inputValue(), 'Chèque bancaire');
+
+  // Back at the register, what the back office changed shows at once.
+  const register = page.getByRole('form', { name: 'Caisse n° 1' });
+  await register.getByLabel('Nom de la caisse').fill('Caisse comptoir');
+  await register.getByRole('button', { name: 'Enregistrer la caisse n° 1' }).click();
+  await authorize();
+  await register.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('region', { name: 'Informations caisse' }).getByText('n° 1 Caisse comptoir').waitFor();
+});
+
+test('the closures page downloads the signed PDF of a Z', async () => {
+  const { page } = browser;
+  await backOffice(page, 'Clôtures');
+  const closures = page.getByRole('region', { name: 'Clôtures' });
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    closures.getByRole('button', { name: 'PDF du Z de la clôture n° 1' }).click(),
+  ]);
+  assert.match(file.suggestedFilename(), /^z-.*\.pdf$/);
+  assert.equal((await downloaded(file)).subarray(0, 5).toString('latin1'), '%PDF-');
+  await closures.getByRole('status').filter({ hasText: 'PDF du Z de la clôture n° 1 téléchargé' }).waitFor();
+});
+
+test('a sale cancelled from the sales list with a manager’s code: the cancellation shown, the per-day chart', async () => {
+  const { page } = browser;
+  await backOffice(page, 'Ventes');
+  const sales = page.getByRole('region', { name: 'Ventes' });
+  await page.getByRole('img', { name: 'Graphique des ventes par jour' }).locator('canvas').waitFor();
+  await sales.getByRole('button', { name: 'Annuler la vente n° 3' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Annulation de la vente n° 3' });
+  // Abandoned first: nothing happens.
+  await confirm.getByRole('button', { name: 'Abandonner' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await sales.getByRole('button', { name: 'Annuler la vente n° 3' }).click();
+  await confirm.getByRole('button', { name: 'Annuler la vente' }).click();
+  // The cashier has no `cancel_ticket` right: the manager authorizes in place.
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  const done = sales.getByRole('status').filter({ hasText: /^Vente n° 3 annulée par le ticket n° \d+/ });
+  await done.waitFor();
+  const number = Number(/ticket n° (\d+)/.exec((await done.textContent()) ?? '')?.[1]);
+  await sales.getByRole('cell', { name: `annulée par le ticket n° ${number}` }).waitFor();
+  assert.equal(await sales.getByRole('button', { name: 'Annuler la vente n° 3' }).count(), 0);
+  await page.screenshot({ path: join(shots, 'gestion-ventes.png'), fullPage: true });
+
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const journal = await call<{ items: { type: string; number: number; cancels: number | null }[] }>(
+    server.url,
+    'GET',
+    '/api/sales?register=1&limit=200',
+    { token },
+  );
+  await call(server.url, 'DELETE', '/api/session', { token });
+  const cancellations = journal.body.items.filter((r) => r.type === 'CANCELLATION');
+  assert.deepEqual(
+    cancellations.map((r) => [r.number, r.cancels]),
+    [[number, 3]],
+    'one cancellation, of sale 3, once',
+  );
   await page.getByRole('button', { name: 'Retour à la caisse' }).click();
   await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
 });

@@ -3,6 +3,7 @@
  * reaches the browser), one JSON call per action, French errors with their machine codes.
  */
 import type { z } from 'zod';
+import type { MailSettings } from '../../src/mail/settings.ts';
 import type {
   ClosurePayload,
   DuplicatePayload,
@@ -12,6 +13,7 @@ import type {
 import type { registerInfoView } from '../../src/server/register-schema.ts';
 import type { identityView } from '../../src/server/routes/health.ts';
 import type { articleView, itemView, sessionView, ticketView } from '../../src/server/schemas.ts';
+import type { RegisterSettings } from '../../src/store/validation.ts';
 
 export type Ticket = z.output<typeof ticketView>;
 export type Item = z.output<typeof itemView>;
@@ -68,6 +70,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: unknown,
+    /** The field at fault, when the server names one (`siret`, `smtp.host`…). */
+    readonly field: string | undefined = undefined,
   ) {
     super(message);
   }
@@ -112,12 +116,13 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     parsed = null;
   }
   if (!response.ok) {
-    const error = (parsed ?? {}) as { code?: string; message?: string; details?: unknown };
+    const error = (parsed ?? {}) as { code?: string; message?: string; details?: unknown; field?: string };
     throw new ApiError(
       response.status,
       error.code ?? 'HTTP_ERROR',
       error.message ?? `Erreur du serveur (${response.status})`,
       error.details,
+      error.field,
     );
   }
   return parsed as T;
@@ -147,6 +152,67 @@ export interface Verification {
   problemCount: number;
   operator: string;
   problems: { register: string; chain: string; sequence: number; code: string; message: string }[];
+}
+
+/** The store's identity as `GET /api/settings` answers it (src/server/routes/settings.ts). */
+export interface StoreSettings {
+  code: string;
+  currency: string;
+  name: string;
+  sign: string;
+  address1: string;
+  address2: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  siret: string;
+  naf: string;
+  vatNumber: string;
+  email: string;
+  web: string;
+  phone: string;
+  fax: string;
+  footer: string;
+}
+export type StoreField = Exclude<keyof StoreSettings, 'code' | 'currency'>;
+export type PrinterKind = 'thermal' | 'a4' | 'serial' | 'none';
+export type Excess = 'refuse' | 'change' | 'creditNote';
+export interface RegisterSettingsView {
+  number: number;
+  name: string;
+  printerKind: PrinterKind;
+  defaultSellerCode: string | null;
+  defaultCustomerCode: string;
+  settings: RegisterSettings;
+}
+export interface PaymentModeSettings {
+  code: string;
+  label: string;
+  excess: Excess;
+  roundingStep: number;
+  opensDrawer: boolean;
+  active: boolean;
+  position: number;
+  /** A mode restricted to one register (not changed from here); null: the whole store's. */
+  registerNumber: number | null;
+}
+export type SmtpSecurity = 'tls' | 'starttls' | 'none';
+export interface Settings {
+  store: StoreSettings;
+  registers: RegisterSettingsView[];
+  paymentModes: PaymentModeSettings[];
+  receipt: MailSettings;
+  /** The password is never answered: only whether one is kept. */
+  smtp: { host: string; port: number; security: SmtpSecurity; user: string; passwordSet: boolean } | null;
+}
+/** The body of `PUT /api/settings`: only the parts and fields given change. */
+export interface SettingsChange {
+  store?: Partial<Record<StoreField, string>>;
+  registers?: (Partial<Omit<RegisterSettingsView, 'number'>> & { number: number })[];
+  paymentModes?: (Partial<Omit<PaymentModeSettings, 'registerNumber'>> & { code: string })[];
+  receipt?: Partial<MailSettings>;
+  /** Without `password`, the one kept stays. */
+  smtp?: { host?: string; port?: number; security?: SmtpSecurity; user?: string; password?: string };
 }
 
 export interface ReprintRules {
@@ -233,13 +299,24 @@ export const api = {
     ),
   saveCustomer: (code: string, changes: CustomerChanges) =>
     call<Customer>('PATCH', `/api/customers/${encodeURIComponent(code)}`, changes),
-  sales: (params: { register?: number; number?: number; limit?: number; offset?: number }) =>
-    call<{ items: JournalRecord[]; hasMore: boolean }>('GET', `/api/sales?${q(params)}`),
+  sales: (params: {
+    register?: number;
+    number?: number;
+    from?: string;
+    to?: string;
+    limit?: number;
+    offset?: number;
+  }) => call<{ items: JournalRecord[]; hasMore: boolean }>('GET', `/api/sales?${q(params)}`),
   sale: (register: number, number: number) => call<JournalRecord>('GET', `/api/sales/${register}/${number}`),
   reprint: (register: number, number: number, reason: string, authorization?: Authorization) =>
     call<JournalRecord>('POST', `/api/sales/${register}/${number}/reprint`, {
       reason,
       ...(authorization === undefined ? {} : { authorization }),
+    }),
+  cancelSale: (register: number, number: number, idempotencyKey: string, authorization?: Authorization) =>
+    call<JournalRecord>('POST', `/api/sales/${register}/${number}/cancel`, {
+      idempotencyKey,
+      ...withAuth(authorization),
     }),
   closures: (register: number, limit = 50) =>
     call<{ items: JournalRecord[] }>('GET', `/api/closures?${q({ register, limit })}`),
@@ -275,6 +352,12 @@ export const api = {
       `/api/archives/${encodeURIComponent(period)}?${q(authQuery(authorization))}`,
       `archive-${period}.zip`,
     ),
+  /** The signed PDF of a closure's Z (`GET /api/closures/:register/:sequence/report.pdf`). */
+  closureReport: (register: number, sequence: number) =>
+    download(`/api/closures/${register}/${sequence}/report.pdf`, `z-${register}-${sequence}.pdf`),
+  settings: () => call<Settings>('GET', '/api/settings'),
+  saveSettings: (change: SettingsChange, authorization?: Authorization) =>
+    call<Settings>('PUT', '/api/settings', { ...change, ...withAuth(authorization) }),
   close: (kind: ClosureKind, authorization?: Authorization) =>
     call<{ closures: JournalRecord[] }>('POST', '/api/closures', {
       kind,

@@ -16,7 +16,12 @@ export function App() {
   const [view, setView] = useState<View>(viewOf);
 
   useEffect(() => {
-    const onHash = () => setView(viewOf());
+    const onHash = () => {
+      const next = viewOf();
+      setView(next);
+      // Back at the register: its settings and payment modes as the back office may have left them.
+      if (next === 'register' && hasToken()) api.register().then(setInfo, () => undefined);
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);

@@ -1,15 +1,14 @@
 /**
  * The back office, as far as the server's API goes: articles and customers (search, edit, consent
- * flags), the sales of the register with a chart of sales per hour, the closures (daily Z, month, year:
- * run with a manager's code in place, each one's Z data) and the register's settings.
+ * flags), the sales of the register (reprint, PDF, e-mail again, cancel) with charts of sales per hour
+ * and per day, the closures (daily Z, month, year: run with a manager's code in place, each one's Z
+ * data and its signed PDF), the journal, the e-mail outbox and the store's settings (settings.tsx).
  * Loaded on demand, so that none of it weighs on the register's first load.
  */
-import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
   type Article,
-  type Authorization,
   api,
   type ClosureKind,
   type ClosurePayload,
@@ -20,14 +19,15 @@ import {
   type OutboxItem,
   type RegisterInfo,
   type SessionInfo,
-  type SoftwareIdentity,
   saveFile,
   type Ticket,
   type Verification,
 } from './api.ts';
-import { Dialog, ManagerDialog } from './dialogs.tsx';
+import { errorText, useConfidential } from './confidential.tsx';
+import { Dialog } from './dialogs.tsx';
 import { formatMoney, formatRate } from './format.ts';
 import { DuplicateDialog, REPRINT_REASONS, ReprintDialog } from './sale-view.tsx';
+import { Settings } from './settings.tsx';
 
 type Page = 'articles' | 'customers' | 'sales' | 'closures' | 'journal' | 'outbox' | 'settings';
 const PAGES: readonly (readonly [Page, string])[] = [
@@ -68,7 +68,7 @@ export function BackOffice(props: { info: RegisterInfo; session: SessionInfo; on
         {page === 'articles' ? <Articles /> : null}
         {page === 'customers' ? <Customers /> : null}
         {page === 'sales' ? <Sales info={props.info} /> : null}
-        {page === 'settings' ? <Settings info={props.info} session={props.session} /> : null}
+        {page === 'settings' ? <Settings info={props.info} /> : null}
         {page === 'closures' ? <Closures info={props.info} /> : null}
         {page === 'journal' ? <Journal /> : null}
         {page === 'outbox' ? <Outbox /> : null}
@@ -275,7 +275,32 @@ function CustomerForm(props: { customer: Customer; onSaved: (c: Customer) => voi
 type SaleAction =
   | { kind: 'reprint'; number: number; error: string | null; busy: boolean }
   | { kind: 'duplicate'; sale: JournalRecord; duplicate: JournalRecord }
-  | { kind: 'email'; number: number; email: string; error: string | null; busy: boolean };
+  | { kind: 'email'; number: number; email: string; error: string | null; busy: boolean }
+  | { kind: 'cancel'; number: number; key: string; error: string | null; busy: boolean };
+
+/** The days the per-day chart shows. */
+const CHART_DAYS = 30;
+
+/**
+ * The register's records of the ticket chain (sales and cancellations) of the last `CHART_DAYS` days,
+ * page by page from `GET /api/sales` (200 a page, at most 100 pages).
+ */
+async function recentRecords(register: number): Promise<JournalRecord[]> {
+  const start = new Date();
+  start.setHours(0, 0, 0, 0);
+  start.setDate(start.getDate() - (CHART_DAYS - 1));
+  const from = start.toISOString();
+  const all: JournalRecord[] = [];
+  for (let page = 0; page < 100; page++) {
+    const answer = await api.sales({ register, from, limit: 200, offset: all.length });
+    all.push(...answer.items);
+    if (!answer.hasMore) break;
+  }
+  return all;
+}
+
+/** A key for one cancellation asked (sent again, the same request is not done twice). */
+const onceKey = () => `cancel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 
 function Sales(props: { info: RegisterInfo }) {
   const register = props.info.number;
@@ -283,14 +308,23 @@ function Sales(props: { info: RegisterInfo }) {
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [action, setAction] = useState<SaleAction | null>(null);
+  const [records, setRecords] = useState<JournalRecord[] | null>(null);
   const { confidential, dialog } = useConfidential();
+  const load = () =>
+    Promise.all([
+      api.tickets('validated').then((list) => setSales(list.items)),
+      recentRecords(register).then(setRecords),
+    ]).catch((e: unknown) => setError(errorText(e)));
   useEffect(() => {
-    api.tickets('validated').then(
-      (list) => setSales(list.items),
-      (e: unknown) => setError(errorText(e)),
-    );
+    void load();
   }, []);
   const total = (sales ?? []).reduce((sum, t) => sum + t.totals.ttc, 0);
+  /** Sale number → the number of the cancellation that cancels it. */
+  const cancelledBy = new Map(
+    (records ?? []).flatMap((r) =>
+      r.type === 'CANCELLATION' && r.cancels !== null ? [[r.cancels, r.number] as const] : [],
+    ),
+  );
   const pdf = (number: number) => {
     setMessage(null);
     setError(null);
@@ -315,7 +349,10 @@ function Sales(props: { info: RegisterInfo }) {
           <p>
             {sales.length} vente(s), {formatMoney(total)} TTC
           </p>
-          <HourChart sales={sales} />
+          <div class="charts">
+            <HourChart sales={sales} />
+            {records === null ? null : <DayChart records={records} />}
+          </div>
           <table>
             <thead>
               <tr>
@@ -326,6 +363,7 @@ function Sales(props: { info: RegisterInfo }) {
                 <th scope="col">Ticket</th>
                 <th scope="col">Signature</th>
                 <th scope="col">Duplicatas</th>
+                <th scope="col">Annulation</th>
               </tr>
             </thead>
             <tbody>
@@ -364,6 +402,21 @@ function Sales(props: { info: RegisterInfo }) {
                             Renvoyer par e-mail
                           </button>
                         </div>
+                      )}
+                    </td>
+                    <td>
+                      {n === undefined ? null : cancelledBy.has(n) ? (
+                        `annulée par le ticket n° ${cancelledBy.get(n)}`
+                      ) : records === null ? null : (
+                        <button
+                          type="button"
+                          aria-label={`Annuler la vente n° ${n}`}
+                          onClick={() =>
+                            setAction({ kind: 'cancel', number: n, key: onceKey(), error: null, busy: false })
+                          }
+                        >
+                          Annuler
+                        </button>
                       )}
                     </td>
                   </tr>
@@ -422,6 +475,48 @@ function Sales(props: { info: RegisterInfo }) {
               .catch((e: unknown) => setAction({ ...action, error: errorText(e), busy: false }));
           }}
         />
+      ) : null}
+      {action?.kind === 'cancel' ? (
+        <Dialog title={`Annulation de la vente n° ${action.number}`} onClose={() => setAction(null)}>
+          <p>
+            Annuler la vente n° {action.number} ? Un ticket d’annulation, de montants opposés, est signé au
+            journal : l’opération est définitive.
+          </p>
+          {action.error === null ? null : (
+            <p class="error" role="alert">
+              {action.error}
+            </p>
+          )}
+          <div class="row">
+            <button
+              type="button"
+              class="primary"
+              disabled={action.busy}
+              onClick={() => {
+                setAction({ ...action, error: null, busy: true });
+                setMessage(null);
+                confidential((authorization) =>
+                  api.cancelSale(register, action.number, action.key, authorization),
+                )
+                  .then(async (cancellation) => {
+                    setAction(null);
+                    if (cancellation === null) return;
+                    setMessage(
+                      `Vente n° ${action.number} annulée par le ticket n° ${cancellation.number}` +
+                        (cancellation.totalTTC === null ? '' : ` (${formatMoney(cancellation.totalTTC)})`),
+                    );
+                    await load();
+                  })
+                  .catch((e: unknown) => setAction({ ...action, error: errorText(e), busy: false }));
+              }}
+            >
+              Annuler la vente
+            </button>
+            <button type="button" data-autofocus onClick={() => setAction(null)}>
+              Abandonner
+            </button>
+          </div>
+        </Dialog>
       ) : null}
       {dialog}
     </section>
@@ -483,19 +578,21 @@ function EmailAgainDialog(props: {
 }
 
 /**
- * Sales per hour of the day. uPlot: about 20 kB gzipped, canvas-based, maintained, no dependency
- * (Chart.js is about three times larger for the same bar chart). Loaded with this page only.
+ * A bar chart. uPlot: about 20 kB gzipped, canvas-based, maintained, no dependency (Chart.js is about
+ * three times larger for the same bar chart). Loaded with this page only.
  */
-function HourChart(props: { sales: Ticket[] }) {
+function BarChart(props: {
+  title: string;
+  name: string;
+  xLabel: string;
+  /** Hours (plain numbers) or days (Unix seconds, shown as dates). */
+  time: boolean;
+  xs: number[];
+  ys: number[];
+}) {
   const ref = useRef<HTMLDivElement>(null);
+  const data = JSON.stringify([props.xs, props.ys]);
   useEffect(() => {
-    const hours = Array.from({ length: 24 }, (_, h) => h);
-    const totals = hours.map(() => 0);
-    for (const t of props.sales) {
-      if (t.sale === null) continue;
-      const h = new Date(t.sale.validatedAt).getHours();
-      totals[h] = (totals[h] ?? 0) + t.totals.ttc / 100;
-    }
     let chart: { destroy(): void } | null = null;
     let live = true;
     void Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([{ default: UPlot }]) => {
@@ -503,12 +600,33 @@ function HourChart(props: { sales: Ticket[] }) {
       const bars = UPlot.paths.bars?.({ size: [0.8] });
       chart = new UPlot(
         {
-          title: 'Ventes par heure (€ TTC)',
-          width: Math.min(720, ref.current.clientWidth || 720),
+          title: props.title,
+          width: Math.min(560, ref.current.clientWidth || 560),
           height: 220,
-          scales: { x: { time: false } },
+          scales: { x: { time: props.time } },
+          ...(props.time
+            ? {
+                axes: [
+                  {
+                    values: (_: unknown, ticks: number[]) =>
+                      ticks.map((t) =>
+                        new Date(t * 1000).toLocaleDateString('fr-FR', { day: 'numeric', month: 'short' }),
+                      ),
+                  },
+                  {},
+                ],
+              }
+            : {}),
           series: [
-            { label: 'Heure' },
+            {
+              label: props.xLabel,
+              ...(props.time
+                ? {
+                    value: (_: unknown, t: number | null) =>
+                      t === null ? '' : new Date(t * 1000).toLocaleDateString('fr-FR'),
+                  }
+                : {}),
+            },
             {
               label: 'Ventes',
               stroke: '#1d4ed8',
@@ -517,7 +635,7 @@ function HourChart(props: { sales: Ticket[] }) {
             },
           ],
         },
-        [hours, totals],
+        [props.xs, props.ys],
         ref.current,
       );
     });
@@ -525,179 +643,58 @@ function HourChart(props: { sales: Ticket[] }) {
       live = false;
       chart?.destroy();
     };
-  }, [props.sales]);
-  return <div ref={ref} role="img" aria-label="Graphique des ventes par heure" class="chart" />;
+  }, [data]);
+  return <div ref={ref} role="img" aria-label={props.name} class="chart" />;
 }
 
-function Settings(props: { info: RegisterInfo; session: SessionInfo }) {
-  const { info } = props;
-  const [shortcuts, setShortcuts] = useState(
-    (JSON.parse(localStorage.getItem('comptoir.shortcuts') ?? '[]') as string[]).join(', '),
-  );
-  const [saved, setSaved] = useState(false);
+/** Sales per hour of the day (the tickets validated listed). */
+function HourChart(props: { sales: Ticket[] }) {
+  const hours = Array.from({ length: 24 }, (_, h) => h);
+  const totals = hours.map(() => 0);
+  for (const t of props.sales) {
+    if (t.sale === null) continue;
+    const h = new Date(t.sale.validatedAt).getHours();
+    totals[h] = (totals[h] ?? 0) + t.totals.ttc / 100;
+  }
   return (
-    <section aria-label="Paramètres">
-      <h1>Paramètres</h1>
-      <dl>
-        <dt>Magasin</dt>
-        <dd>{info.storeName}</dd>
-        <dt>Caisse</dt>
-        <dd>
-          n° {info.number} {info.name}
-        </dd>
-        <dt>Client par défaut</dt>
-        <dd>{info.defaultCustomer}</dd>
-        <dt>Vendeur par défaut</dt>
-        <dd>{info.defaultSeller ?? 'aucun'}</dd>
-        <dt>Remise maximale</dt>
-        <dd>
-          {info.discountLimitPercent === null ? 'sans limite' : formatRate(info.discountLimitPercent)}
-          {info.discountLimitAmount === null ? '' : ` / ${formatMoney(info.discountLimitAmount)}`}
-        </dd>
-      </dl>
-      <h2>Modes de règlement</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Code</th>
-            <th scope="col">Libellé</th>
-            <th scope="col">Excédent</th>
-            <th scope="col">Arrondi</th>
-            <th scope="col">Tiroir</th>
-          </tr>
-        </thead>
-        <tbody>
-          {info.paymentModes.map((m) => (
-            <tr key={m.code}>
-              <td>{m.code}</td>
-              <td>{m.label}</td>
-              <td>{{ change: 'rendu', creditNote: 'avoir', refuse: 'refusé' }[m.excess] ?? m.excess}</td>
-              <td>{m.roundingStep > 1 ? formatMoney(m.roundingStep) : '—'}</td>
-              <td>{m.opensDrawer ? 'oui' : 'non'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          const list = shortcuts
-            .split(/[,;\s]+/)
-            .map((s) => s.trim().toUpperCase())
-            .filter((s) => s !== '');
-          localStorage.setItem('comptoir.shortcuts', JSON.stringify(list.slice(0, 16)));
-          setSaved(true);
-        }}
-      >
-        <label>
-          Boutons raccourcis articles de ce poste (références, séparées par des virgules)
-          <input value={shortcuts} onInput={(e) => setShortcuts(e.currentTarget.value)} />
-        </label>
-        <button type="submit">Enregistrer les raccourcis</button>
-        {saved ? <p role="status">Raccourcis enregistrés</p> : null}
-      </form>
-      <About />
-    </section>
+    <BarChart
+      title="Ventes par heure (€ TTC)"
+      name="Graphique des ventes par heure"
+      xLabel="Heure"
+      time={false}
+      xs={hours}
+      ys={totals}
+    />
   );
 }
 
-const INTEGRITY_TEXT: Readonly<Record<SoftwareIdentity['integrity'], string>> = {
-  intact: 'conforme au manifeste de la version publiée',
-  modified: 'LOGICIEL MODIFIÉ par rapport au manifeste de la version publiée',
-  'no-manifest': 'aucun manifeste de version (copie de développement, non publiée)',
-  'bad-manifest': 'MANIFESTE INVALIDE',
-};
-
-/** « À propos » (NF525 item 51): what the software is, its certification status and its integrity. */
-function About() {
-  const [identity, setIdentity] = useState<SoftwareIdentity | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.info().then(setIdentity, (e: unknown) => setError(errorText(e)));
-  }, []);
+/** Sales per day over the last 30 days, net of cancellations (the journal's ticket chain). */
+function DayChart(props: { records: JournalRecord[] }) {
+  const days: number[] = [];
+  const index = new Map<string, number>();
+  const day = new Date();
+  day.setHours(0, 0, 0, 0);
+  day.setDate(day.getDate() - (CHART_DAYS - 1));
+  for (let i = 0; i < CHART_DAYS; i++) {
+    index.set(day.toDateString(), i);
+    days.push(day.getTime() / 1000);
+    day.setDate(day.getDate() + 1);
+  }
+  const totals = days.map(() => 0);
+  for (const r of props.records) {
+    const i = index.get(new Date(r.at).toDateString());
+    if (i !== undefined && r.totalTTC !== null) totals[i] = (totals[i] ?? 0) + r.totalTTC / 100;
+  }
   return (
-    <section aria-label="À propos">
-      <h2>À propos</h2>
-      {error !== null ? <p role="alert">{error}</p> : null}
-      {identity === null ? null : (
-        <dl>
-          <dt>Logiciel</dt>
-          <dd>
-            {identity.product} {identity.version} — logiciel de caisse, catégorie {identity.category}
-          </dd>
-          <dt>Version fiscale</dt>
-          <dd>{identity.fiscalVersion}</dd>
-          <dt>Licence</dt>
-          <dd>{identity.licence}</dd>
-          <dt>Certification NF525</dt>
-          <dd>{identity.certificationText}</dd>
-          <dt>Empreinte du logiciel</dt>
-          <dd>
-            <code>sha256:{identity.digest}</code> ({identity.files} fichiers)
-          </dd>
-          <dt>Intégrité</dt>
-          <dd>{INTEGRITY_TEXT[identity.integrity]}</dd>
-        </dl>
-      )}
-    </section>
+    <BarChart
+      title={`Ventes par jour, ${CHART_DAYS} derniers jours (€ TTC)`}
+      name="Graphique des ventes par jour"
+      xLabel="Jour"
+      time
+      xs={days}
+      ys={totals}
+    />
   );
-}
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/**
- * Confidential operations of the back office: sent as the user; when the server answers that a right
- * is needed, a manager gives code and PIN in place and the same call goes again with them. Resolves
- * with the answer, or null when the manager's dialog is abandoned.
- */
-function useConfidential(): {
-  confidential: <T>(send: (authorization?: Authorization) => Promise<T>) => Promise<T | null>;
-  dialog: ComponentChildren;
-} {
-  const [ask, setAsk] = useState<{
-    reason: string;
-    error: string | null;
-    submit: (authorization: Authorization) => void;
-    cancel: () => void;
-  } | null>(null);
-  const confidential = <T,>(send: (authorization?: Authorization) => Promise<T>) =>
-    send().catch(
-      (error: unknown) =>
-        new Promise<T | null>((resolve, reject) => {
-          if (!(error instanceof ApiError && error.needsManager)) {
-            reject(error);
-            return;
-          }
-          setAsk({
-            reason: error.message,
-            error: null,
-            submit: (authorization) =>
-              send(authorization).then(
-                (answer) => {
-                  setAsk(null);
-                  resolve(answer);
-                },
-                (again: unknown) => {
-                  if (again instanceof ApiError && again.managerRefused) {
-                    setAsk((a) => (a === null ? a : { ...a, error: errorText(again) }));
-                    return;
-                  }
-                  setAsk(null);
-                  reject(again);
-                },
-              ),
-            cancel: () => {
-              setAsk(null);
-              resolve(null);
-            },
-          });
-        }),
-    );
-  const dialog =
-    ask === null ? null : (
-      <ManagerDialog reason={ask.reason} error={ask.error} onSubmit={ask.submit} onCancel={ask.cancel} />
-    );
-  return { confidential, dialog };
 }
 
 const CLOSURE_KINDS: readonly (readonly [ClosureKind, string, string])[] = [
@@ -752,6 +749,15 @@ function Closures(props: { info: RegisterInfo }) {
       .finally(() => setBusy(false));
   };
 
+  /** The closure's Z as the signed PDF the server renders from the journal. */
+  const reportPdf = (number: number) => {
+    setMessage(null);
+    api.closureReport(info.number, number).then((file) => {
+      saveFile(file);
+      setMessage({ error: false, text: `PDF du Z de la clôture n° ${number} téléchargé (${file.filename})` });
+    }, fail);
+  };
+
   const selected = items?.find((c) => c.number === shown) ?? items?.[0];
   return (
     <section aria-label="Clôtures">
@@ -800,9 +806,18 @@ function Closures(props: { info: RegisterInfo }) {
                   <td class="num">{formatMoney(z.periodTotal)}</td>
                   <td class="num">{formatMoney(z.perpetualTotal)}</td>
                   <td>
-                    <button type="button" onClick={() => setShown(c.number)}>
-                      Voir la clôture n° {c.number}
-                    </button>
+                    <div class="row">
+                      <button type="button" onClick={() => setShown(c.number)}>
+                        Voir la clôture n° {c.number}
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={`PDF du Z de la clôture n° ${c.number}`}
+                        onClick={() => reportPdf(c.number)}
+                      >
+                        PDF du Z
+                      </button>
+                    </div>
                   </td>
                 </tr>
               );
