@@ -63,6 +63,13 @@ test('first run, a ticket half entered, SIGTERM, restart: the ticket and the ses
   const first = await start();
   const pin = /CAISSE1\s+cashier\s+PIN (\d{4})/.exec(first.output())?.[1];
   assert.ok(pin !== undefined, `le PIN du caissier est affiché : ${first.output()}`);
+  const health = await call<{ status: string; outbox: { backlog: number } | null }>(
+    first.url,
+    'GET',
+    '/api/health',
+  );
+  assert.equal(health.status, 200);
+  assert.deepEqual(health.body.outbox, { backlog: 0 }, 'la supervision voit la file des e-mails');
   const login = await call<{ token: string }>(first.url, 'POST', '/api/session', {
     body: { userCode: 'CAISSE1', pin },
   });

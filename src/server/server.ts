@@ -4,6 +4,7 @@
  * validations under way finish, background work stops, the database closes.
  */
 import { randomInt } from 'node:crypto';
+import { countByStatus } from '../mail/outbox.ts';
 import { initStore, isInitialised } from '../store/init.ts';
 import { flushHeads, type JournalContext } from '../store/journal/index.ts';
 import { openDatabase, resolveDatabaseConfig } from '../store/open-database.ts';
@@ -102,6 +103,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         if (config.logLevel !== 'silent') options.print(line);
       },
     }),
+    // Monitoring sees the e-mails still to send (queued, being sent, waiting for a retry).
+    probes: {
+      journalHead: journalHeads,
+      outboxBacklog: async (database) => {
+        const counts = await countByStatus(database);
+        return counts.queued + counts.sending + counts.retrying;
+      },
+    },
   };
   const { app } = await buildApp({
     db,
