@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
+import { IMPORT_LIMIT } from './routes/imports.ts';
 import { call, login, MANAGER, PINS, startTestServer, storeTemplate, type TestServer } from './testing.ts';
 
 let template: Awaited<ReturnType<typeof storeTemplate>>;
@@ -232,7 +233,7 @@ test('CSV import: good rows imported, bad ones reported with their line, one JET
   assert.match(jet.payload, /\(tasses\.csv\) : 2 ligne\(s\) importée\(s\) sur 4/);
 });
 
-test('CSV import refusals: broken quoting, wrong header, JSON, no right; nothing written', async () => {
+test('CSV import refusals: broken quoting, wrong header, JSON, no right, too large; nothing written', async () => {
   const articles = await count('articles');
   const customers = await count('customers');
   const jets = await imports();
@@ -250,6 +251,9 @@ test('CSV import refusals: broken quoting, wrong header, JSON, no right; nothing
   const noRight = await upload('customers', 'code;name\nC900;Sans Droit\n', cashier);
   assert.equal(noRight.status, 403, JSON.stringify(noRight.body));
   assert.equal(noRight.body.code, 'RIGHT_REQUIRED');
+  const huge = await upload('articles', `ref;designation;vat_rate\n${'x'.repeat(IMPORT_LIMIT)}\n`, admin);
+  assert.equal(huge.status, 413, JSON.stringify(huge.body));
+  assert.equal(huge.body.code, 'BODY_TOO_LARGE');
   const unknownJob = await call<{ code: string }>(server.url, 'GET', '/api/import/jobs/nope', {
     token: admin,
   });

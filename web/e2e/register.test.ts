@@ -934,12 +934,12 @@ async function authorizeAsAdmin(page: Browser['page']): Promise<void> {
 
 async function storedArticle(ref: string) {
   const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
-  const answer = await call<{ designation: string; price: number | null; ean: string | null }>(
-    server.url,
-    'GET',
-    `/api/articles/${ref}`,
-    { token },
-  );
+  const answer = await call<{
+    designation: string;
+    price: number | null;
+    ean: string | null;
+    vatRate: number;
+  }>(server.url, 'GET', `/api/articles/${ref}`, { token });
   await call(server.url, 'DELETE', '/api/session', { token });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body;
@@ -991,6 +991,29 @@ test('the articles page: an article’s designation and price changed with the a
   await articlesPage.getByRole('button', { name: `Modifier ${ref}` }).click();
   assert.equal(await form.getByLabel('Prix TTC (tarif de base)').inputValue(), '17,35');
   await form.getByRole('button', { name: 'Fermer' }).click();
+
+  // « Nouvel article »: a reference already taken is refused (not replaced), a new one created.
+  await articlesPage.getByRole('button', { name: 'Nouvel article' }).click();
+  const creation = articlesPage.getByRole('form', { name: 'Nouvel article' });
+  await creation.getByLabel('Référence').fill(ref);
+  await creation.getByLabel('Désignation').fill('Doublon');
+  await creation.getByLabel('Prix TTC (tarif de base)').fill('1');
+  await creation.getByRole('button', { name: 'Enregistrer l’article' }).click();
+  await creation
+    .getByRole('alert')
+    .filter({ hasText: `La référence ${ref} existe déjà` })
+    .waitFor();
+  assert.equal((await storedArticle(ref)).designation, 'Article renommé au bureau');
+  await creation.getByLabel('Référence').fill('NEUF001');
+  await creation.getByLabel('Taux de TVA (%)').fill('5,5');
+  await creation.getByRole('button', { name: 'Enregistrer l’article' }).click();
+  await authorizeAsAdmin(page);
+  await articlesPage.getByRole('status').filter({ hasText: 'Article NEUF001 enregistré' }).waitFor();
+  const created = await storedArticle('NEUF001');
+  assert.deepEqual(
+    [created.designation, created.price, created.ean, created.vatRate],
+    ['Doublon', 100, null, 550],
+  );
   await page.screenshot({ path: join(shots, 'gestion-articles.png'), fullPage: true });
 });
 
