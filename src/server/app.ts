@@ -26,9 +26,11 @@ import { fromJournalError } from './journal-adapters.ts';
 import type { Books, Db, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
 import { Rights } from './rights.ts';
 import { archiveRoutes } from './routes/archives.ts';
+import { articleRoutes } from './routes/articles.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
 import { lookupRoutes } from './routes/lookups.ts';
 import { mailRoutes } from './routes/mail.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
@@ -208,6 +210,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   ticketRoutes(api, context);
   lookupRoutes(api, context);
   customerRoutes(api, context);
+  articleRoutes(api, context);
   if (deps.journal !== undefined) {
     salesRoutes(api, context, deps.journal);
     mailRoutes(api, context, deps.journal);
@@ -215,6 +218,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     verificationRoutes(api, context, deps.journal);
     archiveRoutes(api, context, deps.journal);
     settingsRoutes(api, context, deps.journal);
+    importRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);

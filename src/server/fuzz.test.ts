@@ -171,6 +171,7 @@ test('random and malformed input on every route: a 4xx with a code, never a 5xx,
       fc.asyncProperty(attacks(route), idChoices, async (attack, id) => {
         let path = route.path.replace('{id}', encodeURIComponent(id)).replace('{paymentId}', '1');
         path = path.replace('{code}', 'C00001').replace('{register}', '1').replace('{number}', '1');
+        path = path.replace('{ref}', 'BOI0001').replace('{kind}', 'articles');
         let answer: { status: number; body: unknown };
         if (attack.kind === 'query') {
           answer = await call(server.url, route.method, `${path}${attack.query}`, { token });
@@ -217,6 +218,8 @@ test('unknown ids with well-formed bodies: 404, nothing written', async () => {
     ['POST', `/api/tickets/${ticketId}/seller`, { code: 'NOPE' }],
     ['PUT', '/api/customers/NOPE0000', { name: 'Personne' }],
     ['PATCH', '/api/customers/NOPE0000', { city: 'Lyon' }],
+    ['GET', '/api/articles/NOPE0000', undefined],
+    ['GET', '/api/import/jobs/00000000-0000-4000-8000-000000000000', undefined],
     ['GET', `/api/tickets/${unknown}`, undefined],
   ];
   for (const [method, path, body] of cases) {

@@ -3,6 +3,7 @@
  * output. The OpenAPI document is generated from these.
  */
 import { z } from 'zod';
+import { ISSUED_KINDS } from '../store/validation.ts';
 
 /** Amounts in minor units (cents): integers, at most 10 million euros either way. */
 export const minor = z.number().int().min(-1_000_000_000).max(1_000_000_000);
@@ -192,4 +193,45 @@ export const articleView = z.object({
   composed: z.boolean(),
   warnings: z.array(noticeView),
   refusal: noticeView.nullable(),
+});
+
+/** One article whole, as `articleInputSchema` describes it (`GET /api/articles/:ref`). */
+export const articleRecordView = z.object({
+  ref: z.string(),
+  designation: z.string(),
+  ean: z.string().nullable(),
+  otherBarcodes: z.array(z.string()),
+  family1: z.string().nullable(),
+  family2: z.string().nullable(),
+  vatRate: z.number().describe('Taux de TVA en centièmes de pour cent (20 % = 2000)'),
+  price: z.number().nullable().describe('Prix TTC du tarif de base, centimes'),
+  prices: z.record(z.string(), z.number()).describe('Prix TTC des autres tarifs, centimes'),
+  ecoParticipation: z.number(),
+  issues: z.enum(ISSUED_KINDS).nullable(),
+  lotSerial: z.boolean(),
+  composed: z.boolean(),
+  stockManaged: z.boolean(),
+  active: z.boolean(),
+  supplierRefs: z.array(z.object({ supplierCode: z.string(), supplierRef: z.string() })),
+  components: z.array(z.object({ ref: z.string(), quantity: z.number() })),
+});
+
+export const CSV_KINDS = ['articles', 'customers'] as const;
+
+const reportView = z.object({
+  kind: z.enum(CSV_KINDS),
+  records: z.number(),
+  imported: z.number(),
+  rejected: z.array(z.object({ line: z.number(), code: z.string(), reason: z.string() })),
+});
+
+export const importJobView = z.object({
+  id: z.string(),
+  kind: z.enum(CSV_KINDS),
+  file: z.string(),
+  total: z.number().describe('Lignes du fichier'),
+  done: z.number().describe('Lignes traitées'),
+  finished: z.boolean(),
+  report: reportView.optional().describe('Le compte rendu, une fois fini'),
+  error: errorSchema.optional().describe('Pourquoi l’import s’est arrêté, le cas échéant'),
 });

@@ -423,3 +423,84 @@ export async function setStock(db: Db, ref: string, depotCode: string, quantity:
       .execute();
   });
 }
+
+/** One article whole, as `articleInputSchema` describes it (absent values as null). */
+export interface ArticleRecord {
+  readonly ref: string;
+  readonly designation: string;
+  readonly ean: string | null;
+  readonly otherBarcodes: string[];
+  readonly family1: string | null;
+  readonly family2: string | null;
+  readonly vatRate: number;
+  /** TTC price of the base tariff, minor units; null when it has none. */
+  readonly price: number | null;
+  /** TTC prices of the other tariffs. */
+  readonly prices: Record<string, number>;
+  readonly ecoParticipation: number;
+  readonly issues: Exclude<ArticleData['issues'], undefined> | null;
+  readonly lotSerial: boolean;
+  readonly composed: boolean;
+  readonly stockManaged: boolean;
+  readonly active: boolean;
+  readonly supplierRefs: { supplierCode: string; supplierRef: string }[];
+  readonly components: { ref: string; quantity: Milli }[];
+}
+
+/** Reads one article whole by its reference (upper-cased); undefined when there is none. */
+export async function readArticle(db: Db, ref: string): Promise<ArticleRecord | undefined> {
+  const row = await selectArticles(db)
+    .where('articles.ref', '=', ref.trim().toUpperCase())
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const [barcodes, prices, suppliers, components] = await Promise.all([
+    db
+      .selectFrom('article_barcodes')
+      .select(['barcode', 'kind'])
+      .where('article_id', '=', row.id)
+      .orderBy('barcode')
+      .execute(),
+    db
+      .selectFrom('article_prices')
+      .select(['tariff_code', 'price'])
+      .where('article_id', '=', row.id)
+      .orderBy('tariff_code')
+      .execute(),
+    db
+      .selectFrom('supplier_refs')
+      .select(['supplier_code', 'supplier_ref'])
+      .where('article_id', '=', row.id)
+      .orderBy('supplier_code')
+      .orderBy('supplier_ref')
+      .execute(),
+    db
+      .selectFrom('article_components')
+      .innerJoin('articles', 'articles.id', 'article_components.component_id')
+      .select(['articles.ref', 'article_components.quantity'])
+      .where('article_components.parent_id', '=', row.id)
+      .orderBy('article_components.position')
+      .execute(),
+  ]);
+  const issues = row.issues as Exclude<ArticleData['issues'], undefined> | null;
+  return {
+    ref: row.ref,
+    designation: row.designation,
+    ean: barcodes.find((b) => b.kind === 'ean13')?.barcode ?? null,
+    otherBarcodes: barcodes.filter((b) => b.kind !== 'ean13').map((b) => b.barcode),
+    family1: row.family1,
+    family2: row.family2,
+    vatRate: row.vat_rate,
+    price: prices.find((p) => p.tariff_code === BASE_TARIFF)?.price ?? null,
+    prices: Object.fromEntries(
+      prices.filter((p) => p.tariff_code !== BASE_TARIFF).map((p) => [p.tariff_code, p.price]),
+    ),
+    ecoParticipation: row.eco_participation,
+    issues: issues ?? null,
+    lotSerial: row.lot_serial === 1,
+    composed: row.composed === 1,
+    stockManaged: row.stock_managed === 1,
+    active: row.active === 1,
+    supplierRefs: suppliers.map((s) => ({ supplierCode: s.supplier_code, supplierRef: s.supplier_ref })),
+    components: components.map((c) => ({ ref: c.ref, quantity: c.quantity })),
+  };
+}

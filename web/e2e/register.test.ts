@@ -8,7 +8,8 @@
  * with a reprint, a customer edited without losing the fields its form does not show, a daily closure
  * and its Z totals, the journal's verification and a closed month's archive, the PDF duplicate, a
  * receipt e-mailed again and the outbox with its retry; the settings edited (store, register, payment
- * mode, receipts and e-mails, SMTP; refusals shown, nothing saved), a Z's PDF, a sale cancelled.
+ * mode, receipts and e-mails, SMTP; refusals shown, nothing saved), a Z's PDF, a sale cancelled; an
+ * article edited (a bad EAN refused) and a CSV file of articles imported with its report.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -919,6 +920,131 @@ test('a sale cancelled from the sales list with a manager’s code: the cancella
     [[number, 3]],
     'one cancellation, of sale 3, once',
   );
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
+
+/** The administrator's code given in place (the cashier has no `manage_catalogue` right). */
+async function authorizeAsAdmin(page: Browser['page']): Promise<void> {
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill('ADMIN');
+  await manager.getByLabel('PIN du responsable').fill(PINS.admin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+}
+
+async function storedArticle(ref: string) {
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const answer = await call<{
+    designation: string;
+    price: number | null;
+    ean: string | null;
+    vatRate: number;
+  }>(server.url, 'GET', `/api/articles/${ref}`, { token });
+  await call(server.url, 'DELETE', '/api/session', { token });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body;
+}
+
+test('the articles page: an article’s designation and price changed with the administrator’s code, read back; a bad EAN refused, nothing saved', async () => {
+  const { page } = browser;
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const hit = await call<{ ref: string }>(server.url, 'GET', `/api/price-check?text=${article(3).ean}`, {
+    token,
+  });
+  await call(server.url, 'DELETE', '/api/session', { token });
+  const ref = hit.body.ref;
+  await backOffice(page, 'Articles');
+  const articlesPage = page.getByRole('region', { name: 'Articles' });
+  await articlesPage.getByLabel('Référence, EAN, -désignation, *famille').fill(article(3).ean);
+  await articlesPage.getByRole('button', { name: 'Rechercher' }).click();
+  await articlesPage.getByRole('button', { name: `Modifier ${ref}` }).click();
+  const form = articlesPage.getByRole('form', { name: `Fiche article ${ref}` });
+  assert.equal(await form.getByLabel('Désignation').inputValue(), article(3).designation);
+
+  // A bad EAN: refused before any right is asked, the message next to the form, the field marked.
+  const before = await storedArticle(ref);
+  const ean = form.getByLabel('Code EAN-13');
+  const good = await ean.inputValue();
+  const wrong = `${good.slice(0, 12)}${(Number(good.slice(12)) + 1) % 10}`;
+  await ean.fill(wrong);
+  await form.getByRole('button', { name: 'Enregistrer l’article' }).click();
+  const refused = form.getByRole('alert');
+  await refused.waitFor();
+  assert.match((await refused.textContent()) ?? '', /Code EAN-13 invalide/);
+  assert.equal(await ean.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await storedArticle(ref), before, 'nothing saved');
+
+  await ean.fill(good);
+  await form.getByLabel('Désignation').fill('Article renommé au bureau');
+  await form.getByLabel('Prix TTC (tarif de base)').fill('17,35');
+  await form.getByRole('button', { name: 'Enregistrer l’article' }).click();
+  await authorizeAsAdmin(page);
+  await articlesPage
+    .getByRole('status')
+    .filter({ hasText: `Article ${ref} enregistré` })
+    .waitFor();
+  await articlesPage.getByRole('row').filter({ hasText: 'Article renommé au bureau' }).waitFor();
+  const after = await storedArticle(ref);
+  assert.deepEqual([after.designation, after.price, after.ean], ['Article renommé au bureau', 1735, good]);
+
+  // Opened again, the form shows what was saved.
+  await articlesPage.getByRole('button', { name: `Modifier ${ref}` }).click();
+  assert.equal(await form.getByLabel('Prix TTC (tarif de base)').inputValue(), '17,35');
+  await form.getByRole('button', { name: 'Fermer' }).click();
+
+  // « Nouvel article »: a reference already taken is refused (not replaced), a new one created.
+  await articlesPage.getByRole('button', { name: 'Nouvel article' }).click();
+  const creation = articlesPage.getByRole('form', { name: 'Nouvel article' });
+  await creation.getByLabel('Référence').fill(ref);
+  await creation.getByLabel('Désignation').fill('Doublon');
+  await creation.getByLabel('Prix TTC (tarif de base)').fill('1');
+  await creation.getByRole('button', { name: 'Enregistrer l’article' }).click();
+  await creation
+    .getByRole('alert')
+    .filter({ hasText: `La référence ${ref} existe déjà` })
+    .waitFor();
+  assert.equal((await storedArticle(ref)).designation, 'Article renommé au bureau');
+  await creation.getByLabel('Référence').fill('NEUF001');
+  await creation.getByLabel('Taux de TVA (%)').fill('5,5');
+  await creation.getByRole('button', { name: 'Enregistrer l’article' }).click();
+  await authorizeAsAdmin(page);
+  await articlesPage.getByRole('status').filter({ hasText: 'Article NEUF001 enregistré' }).waitFor();
+  const created = await storedArticle('NEUF001');
+  assert.deepEqual(
+    [created.designation, created.price, created.ean, created.vatRate],
+    ['Doublon', 100, null, 550],
+  );
+  await page.screenshot({ path: join(shots, 'gestion-articles.png'), fullPage: true });
+});
+
+test('the articles page imports a CSV file: progress, the report with the refused row, the articles there', async () => {
+  const { page } = browser;
+  await backOffice(page, 'Articles');
+  const articlesPage = page.getByRole('region', { name: 'Articles' });
+  const csv = [
+    'ref;designation;vat_rate;price',
+    'E2E001;Carafe importée;20;9,90',
+    'E2E002;Taux inconnu;12,34;3',
+    'E2E003;Verre importé;20;2,50',
+  ].join('\n');
+  await articlesPage.getByLabel('Importer un fichier CSV').setInputFiles({
+    name: 'carafes.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf8'),
+  });
+  await authorizeAsAdmin(page);
+  const report = articlesPage.getByRole('status').filter({ hasText: 'Import terminé' });
+  await report.waitFor();
+  assert.match(
+    (await report.textContent()) ?? '',
+    /Import terminé \(carafes\.csv\) : 3 lignes lues, 2 importées, 1 refusées/,
+  );
+  const rejected = report.getByRole('table', { name: 'Lignes refusées' });
+  await rejected.getByRole('row').filter({ hasText: 'UNKNOWN_VAT_RATE' }).filter({ hasText: '3' }).waitFor();
+  assert.equal(await articlesPage.getByRole('progressbar', { name: 'Progression de l’import' }).count(), 1);
+  await page.screenshot({ path: join(shots, 'gestion-import.png'), fullPage: true });
+  assert.equal((await storedArticle('E2E001')).price, 990);
+  assert.equal((await storedArticle('E2E003')).designation, 'Verre importé');
   await page.getByRole('button', { name: 'Retour à la caisse' }).click();
   await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
 });

@@ -12,7 +12,14 @@ import type {
 } from '../../src/server/record-schema.ts';
 import type { registerInfoView } from '../../src/server/register-schema.ts';
 import type { identityView } from '../../src/server/routes/health.ts';
-import type { articleView, itemView, sessionView, ticketView } from '../../src/server/schemas.ts';
+import type {
+  articleRecordView,
+  articleView,
+  importJobView,
+  itemView,
+  sessionView,
+  ticketView,
+} from '../../src/server/schemas.ts';
 import type { RegisterSettings } from '../../src/store/validation.ts';
 
 export type Ticket = z.output<typeof ticketView>;
@@ -22,6 +29,13 @@ export type SessionInfo = z.output<typeof sessionView>;
 export type RegisterInfo = z.output<typeof registerInfoView>;
 export type SoftwareIdentity = z.output<typeof identityView>;
 export type Authorization = { userCode: string; pin: string };
+/** An article whole (`GET /api/articles/:ref`), as its form edits it. */
+export type ArticleRecord = z.output<typeof articleRecordView>;
+/** The body of `PUT /api/articles/:ref`: the article without its reference (in the path). */
+export type ArticleChange = Omit<ArticleRecord, 'ref'>;
+/** A CSV import under way or finished (`GET /api/import/jobs/:id`). */
+export type ImportJob = z.output<typeof importJobView>;
+export type CsvKind = ImportJob['kind'];
 /** A record of the fiscal journal as `/api/sales` and `/api/closures` show it. */
 export type JournalRecord = z.output<typeof journalRecordView>;
 export type { ClosurePayload, DuplicatePayload, SalePayload };
@@ -95,15 +109,24 @@ export function setToken(value: string | null): void {
 export const hasToken = (): boolean => token !== null;
 
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return send<T>(
+    method,
+    path,
+    body === undefined ? undefined : { type: 'application/json', data: JSON.stringify(body) },
+  );
+}
+
+/** A request with a body of its own type (a file), answered in JSON like `call`. */
+async function send<T>(method: string, path: string, body?: { type: string; data: BodyInit }): Promise<T> {
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = body.type;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: body.data }),
     });
   } catch {
     throw new ApiError(0, 'NETWORK', 'Serveur injoignable : vérifiez le réseau', undefined);
@@ -297,6 +320,19 @@ export const api = {
       'GET',
       `/api/sellers?${q({ code })}`,
     ),
+  article: (ref: string) => call<ArticleRecord>('GET', `/api/articles/${encodeURIComponent(ref)}`),
+  saveArticle: (ref: string, article: ArticleChange, authorization?: Authorization) =>
+    call<ArticleRecord>('PUT', `/api/articles/${encodeURIComponent(ref)}`, {
+      ...article,
+      ...withAuth(authorization),
+    }),
+  /** Sends a CSV file to import (`POST /api/import/:kind`): the job to follow. */
+  importCsv: (kind: CsvKind, file: File, authorization?: Authorization) =>
+    send<ImportJob>('POST', `/api/import/${kind}?${q({ name: file.name, ...authQuery(authorization) })}`, {
+      type: 'text/csv',
+      data: file,
+    }),
+  importJob: (id: string) => call<ImportJob>('GET', `/api/import/jobs/${encodeURIComponent(id)}`),
   saveCustomer: (code: string, changes: CustomerChanges) =>
     call<Customer>('PATCH', `/api/customers/${encodeURIComponent(code)}`, changes),
   sales: (params: {

@@ -1,14 +1,15 @@
 /**
  * The back office, as far as the server's API goes: articles and customers (search, edit, consent
- * flags), the sales of the register (reprint, PDF, e-mail again, cancel) with charts of sales per hour
- * and per day, the closures (daily Z, month, year: run with a manager's code in place, each one's Z
- * data and its signed PDF), the journal, the e-mail outbox and the store's settings (settings.tsx).
- * Loaded on demand, so that none of it weighs on the register's first load.
+ * flags, CSV import with its progress and report: catalogue.tsx), the sales of the register (reprint,
+ * PDF, e-mail again, cancel) with charts of sales per hour and per day, the closures (daily Z, month,
+ * year: run with a manager's code in place, each one's Z data and its signed PDF), the journal, the
+ * e-mail outbox and the store's settings (settings.tsx). Loaded on demand, so that none of it weighs on the register's first load.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
   type Article,
+  type ArticleRecord,
   api,
   type ClosureKind,
   type ClosurePayload,
@@ -23,6 +24,7 @@ import {
   type Ticket,
   type Verification,
 } from './api.ts';
+import { ArticleForm, CsvImport } from './catalogue.tsx';
 import { errorText, useConfidential } from './confidential.tsx';
 import { Dialog } from './dialogs.tsx';
 import { formatMoney, formatRate } from './format.ts';
@@ -99,6 +101,18 @@ function SearchForm(props: { label: string; onSearch: (text: string) => void }) 
 function Articles() {
   const [items, setItems] = useState<Article[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  /** The article in the form: null for a new one, undefined when the form is closed. */
+  const [editing, setEditing] = useState<ArticleRecord | null | undefined>(undefined);
+  const open = (ref: string) =>
+    api.article(ref).then(
+      (a) => {
+        setEditing(a);
+        setError(null);
+        setMessage(null);
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
   return (
     <section aria-label="Articles">
       <h1>Articles</h1>
@@ -114,7 +128,19 @@ function Articles() {
           )
         }
       />
+      <div class="row">
+        <button
+          type="button"
+          onClick={() => {
+            setEditing(null);
+            setMessage(null);
+          }}
+        >
+          Nouvel article
+        </button>
+      </div>
       {error === null ? null : <p role="alert">{error}</p>}
+      {message === null ? null : <p role="status">{message}</p>}
       <table>
         <thead>
           <tr>
@@ -124,6 +150,7 @@ function Articles() {
             <th scope="col">TVA</th>
             <th scope="col">Prix TTC</th>
             <th scope="col">Stock</th>
+            <th scope="col" />
           </tr>
         </thead>
         <tbody>
@@ -135,10 +162,40 @@ function Articles() {
               <td>{formatRate(a.vatRate)}</td>
               <td>{formatMoney(a.unitPrice)}</td>
               <td>{a.stock === null ? '' : a.stock / 1000}</td>
+              <td>
+                <button type="button" onClick={() => void open(a.ref)} aria-label={`Modifier ${a.ref}`}>
+                  Modifier
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {editing === undefined ? null : (
+        <ArticleForm
+          key={editing?.ref ?? 'nouvel-article'}
+          article={editing}
+          onCancel={() => setEditing(undefined)}
+          onSaved={(saved) => {
+            setEditing(undefined);
+            setMessage(`Article ${saved.ref} enregistré`);
+            setItems(
+              items.map((a) =>
+                a.ref === saved.ref
+                  ? {
+                      ...a,
+                      designation: saved.designation,
+                      ean: saved.ean,
+                      vatRate: saved.vatRate,
+                      unitPrice: saved.price ?? a.unitPrice,
+                    }
+                  : a,
+              ),
+            );
+          }}
+        />
+      )}
+      <CsvImport kind="articles" />
     </section>
   );
 }
@@ -201,6 +258,7 @@ function Customers() {
           }}
         />
       )}
+      <CsvImport kind="customers" />
     </section>
   );
 }

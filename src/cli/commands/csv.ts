@@ -1,10 +1,7 @@
 import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Argument, type Command } from '@commander-js/extra-typings';
-import type { Kysely } from 'kysely';
 import type { CsvKind, ImportReport } from '../../store/csv.ts';
-import type { Database } from '../../store/schema.ts';
 import { commandJournalContext, DATA_OPTION, dataDirOf } from '../context.ts';
 import { CommandFailure, frenchUsage, runCommand, withInitialisedStore } from '../run-command.ts';
 
@@ -43,28 +40,6 @@ function checkReadable(file: string): void {
   if (!statSync(file).isFile()) throw new CommandFailure('NOT_A_FILE', `${file} n'est pas un fichier`);
 }
 
-async function priceChanges(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('price_history')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-async function journalImport(db: Kysely<Database>, dataDir: string, summary: string): Promise<void> {
-  const { appendJet } = await import('../../store/journal/index.ts');
-  const registers = await db.selectFrom('registers').select('number').orderBy('number').execute();
-  for (const { number } of registers) {
-    try {
-      await appendJet(db, commandJournalContext(dataDir), number, 'IMPORT', summary, 'SYSTEME');
-    } catch (error) {
-      process.stderr.write(
-        `Attention : import non journalisé pour la caisse ${number} (${(error as Error).message}).\n`,
-      );
-    }
-  }
-}
-
 /**
  * `comptoir import articles|customers FILE.csv` and `comptoir export articles|customers [--out FILE]`.
  * An import streams the file in batches (one transaction each); a broken file (quoting, encoding,
@@ -96,7 +71,10 @@ export function registerCsvCommands(program: Command): void {
       const { importCsv } = await csvModule();
       const dataDir = dataDirOf(options.data);
       const report = await withInitialisedStore(dataDir, async (db) => {
-        const changesBefore = await priceChanges(db);
+        const { countPriceChanges, importSummary, journalImport } = await import(
+          '../../store/import-journal.ts'
+        );
+        const changesBefore = await countPriceChanges(db);
         const result = await importCsv(db, kind, file, {
           now: new Date(),
           batchSize,
@@ -107,12 +85,18 @@ export function registerCsvCommands(program: Command): void {
         if (tty) process.stderr.write('\n');
         // The import is a technical event (JET 1050) on every register, with what it changed in the
         // values that make fiscal amounts (checklist item 46; the detail is in price_history).
-        const changes = (await priceChanges(db)) - changesBefore;
-        await journalImport(
+        const changes = (await countPriceChanges(db)) - changesBefore;
+        const failures = await journalImport(
           db,
-          dataDir,
-          `Import CSV ${kind === 'articles' ? 'd’articles' : 'de clients'} (${basename(file)}) : ${result.imported} ligne(s) importée(s) sur ${result.records}, ${changes} changement(s) de prix, de TVA ou d’éco-participation`,
+          commandJournalContext(dataDir),
+          importSummary(kind, file, result, changes),
+          'SYSTEME',
         );
+        for (const { register, error } of failures) {
+          process.stderr.write(
+            `Attention : import non journalisé pour la caisse ${register} (${error.message}).\n`,
+          );
+        }
         return result;
       });
       process.stdout.write(
