@@ -235,13 +235,42 @@ export interface MovementPayload {
   readonly operator: string;
 }
 
-/** A reprint of a justificatif (checklist item 25). */
+/**
+ * The documents of a sale other than its sales ticket that a duplicate can copy (checklist item 24):
+ * gift ticket, invoice, the vouchers (credit note, deposit, earnest money, gift card, prepaid card)
+ * and the service ticket. The same names as the receipts' document kinds.
+ */
+export const DUPLICATE_DOCUMENTS = [
+  'gift',
+  'invoice',
+  'credit-note',
+  'deposit',
+  'earnest',
+  'gift-card',
+  'prepaid-card',
+  'service',
+] as const;
+export type DuplicateDocument = (typeof DUPLICATE_DOCUMENTS)[number];
+
+/** The documents of which a sale can issue several (one per line of an issuing article). */
+export const INDEXED_DUPLICATE_DOCUMENTS: readonly DuplicateDocument[] = [
+  'deposit',
+  'earnest',
+  'gift-card',
+  'prepaid-card',
+];
+
+/** A reprint of a justificatif (checklist items 24-25). */
 export interface DuplicatePayload {
   readonly original: RecordRef;
-  /** 1 for the first copy of that original, 2 for the second, … */
+  /** 1 for the first copy of that original and document, 2 for the second, … */
   readonly copyNumber: number;
   readonly reason: string;
   readonly operator: string;
+  /** The document of the original that was copied; absent for its sales ticket (and older records). */
+  readonly document?: DuplicateDocument;
+  /** Which of the sale's vouchers of that kind (2, 3…); absent for the first (or only) one. */
+  readonly index?: number;
 }
 
 export const CLOSURE_KINDS = ['DAY', 'MONTH', 'YEAR'] as const;

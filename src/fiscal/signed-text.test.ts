@@ -107,6 +107,80 @@ describe('signed text: golden texts (exact bytes)', () => {
     );
   });
 
+  test('duplicate of an invoice: a 5th field names the copied document', () => {
+    const fields: RecordFields = {
+      ...header,
+      chain: 'DUPLICATE',
+      sequence: 4,
+      type: 'DUPLICATE',
+      payload: {
+        original: ORIGINAL,
+        copyNumber: 1,
+        reason: 'Comptabilité',
+        operator: 'marie',
+        document: 'invoice',
+      },
+      previousSignature: PREV,
+    };
+    assert.equal(
+      buildSignedText(fields),
+      `CPT1|ES256|C1|DUPLICATE|4|DUPLICATE|20261123142501+0100|0.1.0|0123456789abcdef|C1,TICKET,41,TICKET,${PREV}|1|Comptabilité|marie|invoice|N|${PREV}`,
+    );
+  });
+
+  test("duplicate of a sale's 2nd deposit voucher: document and rank in the 5th field", () => {
+    const fields: RecordFields = {
+      ...header,
+      chain: 'DUPLICATE',
+      sequence: 5,
+      type: 'DUPLICATE',
+      payload: {
+        original: ORIGINAL,
+        copyNumber: 3,
+        reason: 'Bon perdu',
+        operator: 'marie',
+        document: 'deposit',
+        index: 2,
+      },
+      previousSignature: PREV,
+    };
+    assert.equal(
+      buildSignedText(fields),
+      `CPT1|ES256|C1|DUPLICATE|5|DUPLICATE|20261123142501+0100|0.1.0|0123456789abcdef|C1,TICKET,41,TICKET,${PREV}|3|Bon perdu|marie|deposit,2|N|${PREV}`,
+    );
+  });
+
+  test('duplicate: an unknown document, or a bad rank, is refused in French', () => {
+    const base = { original: ORIGINAL, copyNumber: 1, reason: 'x', operator: 'marie' };
+    const fieldsOf = (extra: object) =>
+      ({
+        ...header,
+        chain: 'DUPLICATE',
+        sequence: 4,
+        type: 'DUPLICATE',
+        payload: { ...base, ...extra },
+        previousSignature: PREV,
+      }) as RecordFields;
+    const refused: [object, RegExp][] = [
+      [{ document: 'ticket' }, /Document copié inconnu : ticket/],
+      [{ document: 'facture' }, /Document copié inconnu : facture/],
+      [{ document: 'Invoice' }, /Document copié inconnu/],
+      [{ index: 2 }, /Rang de document sans document copié/],
+      [{ document: 'invoice', index: 2 }, /Un seul document invoice par vente/],
+      [{ document: 'credit-note', index: 2 }, /Un seul document credit-note/],
+      [{ document: 'deposit', index: 1 }, /Rang de document invalide : 1/],
+      [{ document: 'deposit', index: 0 }, /Rang de document invalide/],
+      [{ document: 'deposit', index: 2.5 }, /Rang de document invalide/],
+    ];
+    for (const [extra, message] of refused) {
+      assert.throws(
+        () => buildSignedText(fieldsOf(extra)),
+        (e: unknown) => e instanceof SignedTextError && message.test(e.message),
+        JSON.stringify(extra),
+      );
+    }
+  });
+
   test('daily closure: period, ranges, per-rate and per-payment totals, grand totals', () => {
     const fields: RecordFields = {
       ...header,

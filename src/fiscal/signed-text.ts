@@ -11,8 +11,10 @@ import {
   type ArchivePayload,
   CHAIN_OF_TYPE,
   type ClosurePayload,
+  DUPLICATE_DOCUMENTS,
   type DuplicatePayload,
   FORMAT_VERSION,
+  INDEXED_DUPLICATE_DOCUMENTS,
   type JetPayload,
   type MovementPayload,
   type PaymentTotal,
@@ -148,12 +150,39 @@ function movementFields(p: MovementPayload): string[] {
 }
 
 function duplicateFields(p: DuplicatePayload): string[] {
-  return [
+  const fields = [
     ref(p.original),
     int(p.copyNumber, 'le numéro de copie'),
     escapeText(p.reason),
     escapeText(p.operator),
   ];
+  // The copied document is a 5th field, only when it is not the sales ticket: older records and ticket
+  // copies keep their 4 fields and their signed texts.
+  const document = duplicateDocumentField(p);
+  return document === undefined ? fields : [...fields, document];
+}
+
+/** `invoice`, `deposit` or `deposit,2` (the sale's 2nd deposit voucher); `undefined` for the ticket. */
+function duplicateDocumentField(p: DuplicatePayload): string | undefined {
+  if (p.document === undefined) {
+    if (p.index !== undefined) throw new SignedTextError('Rang de document sans document copié.');
+    return undefined;
+  }
+  if (!(DUPLICATE_DOCUMENTS as readonly string[]).includes(p.document)) {
+    throw new SignedTextError(
+      `Document copié inconnu : ${String(p.document)} (${DUPLICATE_DOCUMENTS.join(', ')}).`,
+    );
+  }
+  if (p.index === undefined) return p.document;
+  if (!INDEXED_DUPLICATE_DOCUMENTS.includes(p.document)) {
+    throw new SignedTextError(`Un seul document ${p.document} par vente : pas de rang.`);
+  }
+  if (!Number.isSafeInteger(p.index) || p.index < 2) {
+    throw new SignedTextError(
+      `Rang de document invalide : ${p.index} (2 ou plus ; le premier n'a pas de rang).`,
+    );
+  }
+  return `${p.document}${PART_SEPARATOR}${int(p.index, 'le rang du document')}`;
 }
 
 function closureFields(p: ClosurePayload): string[] {
