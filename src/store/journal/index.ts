@@ -13,7 +13,7 @@
  *   gapless number, signature, grand totals); idempotent by key. `hooks.afterAppend(trx, record)` runs
  *   more writes in the same transaction.
  * - `cancelTicket(db, ctx, { register, sequence, operator, idempotencyKey? })` → the CANCELLATION record.
- * - `recordDuplicate(db, ctx, { register, original: { chain?, sequence }, reason, operator })` → DUPLICATE.
+ * - `recordDuplicate(db, ctx, { register, original: { chain?, sequence }, document?, index?, reason, operator })` → DUPLICATE.
  * - `appendJet(db, ctx, register, code: JetCodeName, data, operator)` → JET record.
  * - `closeDay | closeMonth | closeYear(db, ctx, { register, operator, label? })` → `{ closures, heads }`.
  * - `rotateRegisterKey(db, ctx, register, operator)` → `{ record, keyId }`.

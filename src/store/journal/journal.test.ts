@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { keyRotationDraft } from '../../fiscal/chain.ts';
-import type { JournalRecord } from '../../fiscal/record.ts';
+import type { DuplicateDocument, JournalRecord } from '../../fiscal/record.ts';
 import { verifyText } from '../../fiscal/signing.ts';
 import { createArticle } from '../catalogue.ts';
 import { createCustomer } from '../customers.ts';
@@ -389,6 +389,67 @@ for (const dialect of DIALECTS) {
       );
       const jet = await readJournalList(f, '8', 'JET');
       assert.match(lastJetData(jet), /^DAY 2026-11-23 : clôture n° 1$/);
+      assert.deepEqual((await f.verify()).problems, []);
+    });
+
+    test('duplicates of other documents: copy numbers per original and document, a 5th signed field', async () => {
+      const t1 = await f.sell(5, sale('30.00'));
+      const t2 = await f.sell(5, sale('8.00'));
+      const copy = async (document?: DuplicateDocument, index?: number, sequence = t1.number) => {
+        const r = await recordDuplicate(f.db, f.ctx, {
+          register: 5,
+          original: { sequence },
+          ...(document === undefined ? {} : { document }),
+          ...(index === undefined ? {} : { index }),
+          reason: 'Demande du client',
+          operator: 'CAISSE1',
+        });
+        return r;
+      };
+      const made = [
+        await copy(),
+        await copy('invoice'),
+        await copy('invoice'),
+        await copy('deposit', 2),
+        await copy('deposit'),
+        await copy('deposit', 1),
+        await copy(),
+        await copy('invoice', undefined, t2.number),
+      ];
+      assert.deepEqual(
+        made.map((r) => [
+          r.sequence,
+          r.payload.document ?? 'ticket',
+          r.payload.index ?? 1,
+          r.payload.copyNumber,
+        ]),
+        [
+          [1, 'ticket', 1, 1],
+          [2, 'invoice', 1, 1],
+          [3, 'invoice', 1, 2],
+          [4, 'deposit', 2, 1],
+          [5, 'deposit', 1, 1],
+          [6, 'deposit', 1, 2],
+          [7, 'ticket', 1, 2],
+          [8, 'invoice', 1, 1],
+        ],
+      );
+      assert.equal('document' in (made[0]?.payload ?? {}), false, 'a ticket copy has no document key');
+      assert.equal('index' in (made[5]?.payload ?? {}), false, 'the first voucher has no index key');
+      assert.match(made[0]?.signedText ?? '', /\|1\|Demande du client\|CAISSE1\|Y\|$/);
+      assert.match(made[1]?.signedText ?? '', /\|1\|Demande du client\|CAISSE1\|invoice\|N\|/);
+      assert.match(made[3]?.signedText ?? '', /\|1\|Demande du client\|CAISSE1\|deposit,2\|N\|/);
+
+      const cancel = await cancelTicket(f.db, f.ctx, { register: 5, sequence: t2.number, operator: 'ADMIN' });
+      const refusals: [() => Promise<unknown>, RegExp][] = [
+        [() => copy('facture' as DuplicateDocument), /Document copié inconnu : facture/],
+        [() => copy('ticket' as DuplicateDocument), /Document copié inconnu : ticket/],
+        [() => copy('invoice', 2), /qu'un document invoice : pas de rang 2/],
+        [() => copy('deposit', 0), /Rang du document invalide : 0/],
+        [() => copy(undefined, 2), /rang du document demande le document/],
+        [() => copy('invoice', undefined, cancel.record.sequence), /pas d'un enregistrement CANCELLATION/],
+      ];
+      for (const [attempt, message] of refusals) await refused(f, attempt, 'INVALID_INPUT', message);
       assert.deepEqual((await f.verify()).problems, []);
     });
 

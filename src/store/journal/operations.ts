@@ -9,6 +9,9 @@ import {
   type ClosureKind,
   type ClosurePayload,
   type DetailLine,
+  DUPLICATE_DOCUMENTS,
+  type DuplicateDocument,
+  INDEXED_DUPLICATE_DOCUMENTS,
   JET_CODES,
   JET_LABELS,
   type JetCodeName,
@@ -59,12 +62,47 @@ export interface DuplicateInput {
   readonly register: number;
   /** The reprinted record: a ticket by default. */
   readonly original: { readonly chain?: Chain; readonly sequence: number };
+  /** The document of that sale that is copied when it is not its sales ticket (checklist item 24). */
+  readonly document?: DuplicateDocument;
+  /** Which of the sale's vouchers of that kind (1-based, default 1). */
+  readonly index?: number;
   /** Why it is reprinted (kept in the fiscal archives, seed 000). */
   readonly reason: string;
   readonly operator: string;
 }
 
-/** Records a reprint (duplicate) of a justificatif: its own chain, copy number 1, 2, … per original. */
+/** The copied document as the payload writes it: no `index` for the first (or only) one. */
+function copiedDocument(input: DuplicateInput): { document?: DuplicateDocument; index?: number } {
+  const { document, index } = input;
+  if (document === undefined) {
+    if (index !== undefined && index !== 1) {
+      throw new JournalError('INVALID_INPUT', 'Le rang du document demande le document copié.');
+    }
+    return {};
+  }
+  if (!(DUPLICATE_DOCUMENTS as readonly string[]).includes(document)) {
+    throw new JournalError(
+      'INVALID_INPUT',
+      `Document copié inconnu : ${String(document)} (${DUPLICATE_DOCUMENTS.join(', ')}).`,
+    );
+  }
+  if (index === undefined || index === 1) return { document };
+  if (!Number.isSafeInteger(index) || index < 1) {
+    throw new JournalError('INVALID_INPUT', `Rang du document invalide : ${index} (entier positif).`);
+  }
+  if (!INDEXED_DUPLICATE_DOCUMENTS.includes(document)) {
+    throw new JournalError(
+      'INVALID_INPUT',
+      `Une vente n'émet qu'un document ${document} : pas de rang ${index}.`,
+    );
+  }
+  return { document, index };
+}
+
+/**
+ * Records a reprint (duplicate) of a justificatif: its own chain, copy number 1, 2, … per original and
+ * per copied document (a ticket copy and an invoice copy of the same sale each start at 1).
+ */
 export async function recordDuplicate(
   db: Db,
   ctx: JournalContext,
@@ -72,6 +110,7 @@ export async function recordDuplicate(
 ): Promise<JournalRecord & { readonly type: 'DUPLICATE' }> {
   const reason = input.reason.trim();
   if (reason === '') throw new JournalError('INVALID_INPUT', 'Le motif de la réimpression est obligatoire.');
+  const copied = copiedDocument(input);
   const info = await registerInfo(db, input.register);
   const chain = input.original.chain ?? 'TICKET';
   return withRegister(db, ctx, info.register, info.currency, async (batch) => {
@@ -83,19 +122,35 @@ export async function recordDuplicate(
         `Aucun enregistrement n° ${input.original.sequence} dans la chaîne ${chain} de la caisse ${info.register}.`,
       );
     }
-    const row = await batch.trx
+    if (copied.document !== undefined && original.type !== 'TICKET' && original.type !== 'TRAINING') {
+      throw new JournalError(
+        'INVALID_INPUT',
+        `Un document ${copied.document} se fait d'un ticket de vente, pas d'un enregistrement ${original.type}.`,
+      );
+    }
+    const rows = await batch.trx
       .selectFrom('journal')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select('payload')
       .where('register', '=', info.register)
       .where('chain', '=', 'DUPLICATE')
       .where('ref_chain', '=', chain)
       .where('ref_sequence', '=', original.sequence)
-      .executeTakeFirstOrThrow();
+      .execute();
+    const earlier = rows.filter((row) => {
+      const p = JSON.parse(row.payload) as { document?: string; index?: number };
+      return p.document === copied.document && p.index === copied.index;
+    }).length;
     const record = await batch.append({
       register: info.register,
       type: 'DUPLICATE',
       softwareVersion: ctx.softwareVersion,
-      payload: { original: refOf(original), copyNumber: Number(row.n) + 1, reason, operator: input.operator },
+      payload: {
+        original: refOf(original),
+        copyNumber: earlier + 1,
+        reason,
+        operator: input.operator,
+        ...copied,
+      },
     });
     return record as JournalRecord & { readonly type: 'DUPLICATE' };
   });
