@@ -110,6 +110,16 @@ const saleBody = {
   lineCount: z.int(),
 };
 
+/** A reprint's mention: any document of a sale can be a duplicate. */
+const duplicate = z
+  .strictObject({
+    copyNumber: z.int().min(1),
+    printedAt: dateTime,
+    fiscal: fiscal.optional(),
+    reason: text.optional(),
+  })
+  .optional();
+
 export const receiptDocumentSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('sale'),
@@ -117,18 +127,12 @@ export const receiptDocumentSchema = z.discriminatedUnion('kind', [
     ...saleBody,
     cancels: text.optional(),
     cancelledBy: text.optional(),
-    duplicate: z
-      .strictObject({
-        copyNumber: z.int().min(1),
-        printedAt: dateTime,
-        fiscal: fiscal.optional(),
-        reason: text.optional(),
-      })
-      .optional(),
+    duplicate,
   }),
   z.strictObject({
     kind: z.literal('gift'),
     ...header,
+    duplicate,
     lines: z.array(z.strictObject(article)).min(1),
     articleCount: z.number(),
     exchangeNote: text.optional(),
@@ -136,6 +140,7 @@ export const receiptDocumentSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('voucher'),
     ...header,
+    duplicate,
     voucherType: z.enum(['credit-note', 'deposit', 'earnest', 'gift-card', 'prepaid-card']),
     voucherNumber: text,
     amount: minor,
@@ -148,6 +153,7 @@ export const receiptDocumentSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('service'),
     ...header,
+    duplicate,
     title: text,
     expectedDelivery: text,
     instructions: z.array(z.string()),
@@ -157,6 +163,7 @@ export const receiptDocumentSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('invoice'),
     ...header,
+    duplicate,
     ...saleBody,
     invoiceNumber: text,
     origin: z.strictObject({ ticketNumber: text, register: text, date: text }),

@@ -184,6 +184,8 @@ export interface DocumentHeader {
   /** Training mode (« mode école »): every line is marked and nothing counts in the grand totals. */
   readonly training?: boolean;
   readonly fiscal?: FiscalStamp;
+  /** A reprint (checklist items 24-25): any document of a sale can be one. */
+  readonly duplicate?: DuplicateInfo;
 }
 
 /** NF525 mentions linking a ticket to the one it cancels or that cancels it. */
@@ -194,7 +196,7 @@ export interface CancellationLinks {
   readonly cancelledBy?: string;
 }
 
-/** A reprint: the original sale plus « DUPLICATA », its copy number and its own signature. */
+/** A reprint: the original document plus « DUPLICATA », its copy number and its own signature. */
 export interface DuplicateInfo {
   /** 1 for the first reprint, 2 for the second… */
   readonly copyNumber: number;
@@ -205,7 +207,6 @@ export interface DuplicateInfo {
 
 export interface SaleTicket extends DocumentHeader, SaleBody, CancellationLinks {
   readonly kind: 'sale';
-  readonly duplicate?: DuplicateInfo;
 }
 
 /** Gift ticket: the articles without any price. */

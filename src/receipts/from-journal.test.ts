@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type JournalRecord, refOf } from '../fiscal/record.ts';
+import { type DuplicateDocument, type JournalRecord, refOf } from '../fiscal/record.ts';
 import { cancellationPayload, salePayload } from '../fiscal/testing.ts';
 import type { GiftTicket, Invoice, ReceiptDocument, SaleTicket, ServiceTicket, Voucher } from './document.ts';
 import { shortCodeOf } from './document.ts';
@@ -11,6 +11,7 @@ import {
   closureReportOf,
   DocumentSourceError,
   documentFromRecord,
+  duplicateOf,
   issuedDocumentsOf,
   localDateTime,
   type ReceiptKind,
@@ -309,7 +310,116 @@ describe('every document from journal records only', () => {
     assert.throws(() => build([day.cancellation], 'invoice'), /pas d'un enregistrement CANCELLATION/);
     assert.throws(() => build([day.duplicate]), /ticket d'origine du duplicata manque/);
     assert.throws(() => build([day.duplicate, day.issuing]), /ne reproduit pas/);
-    assert.throws(() => build([day.duplicate, day.ticket], 'gift'), /Un duplicata se fait du ticket/);
+    assert.throws(() => build([day.duplicate, day.ticket], 'gift'), /est celui du document --kind ticket/);
     assert.throws(() => build([]), DocumentSourceError);
+  });
+});
+
+describe('a duplicate of any document of a sale (checklist item 24)', () => {
+  const day = exampleDay();
+  const settings = journalSettings;
+  const copy = (original: JournalRecord, document?: DuplicateDocument, index?: number) =>
+    day.journal.append({
+      register: '1',
+      type: 'DUPLICATE',
+      softwareVersion: SOFTWARE_VERSION,
+      payload: {
+        original: refOf(original),
+        copyNumber: 2,
+        reason: 'Comptabilité',
+        operator: 'CAISSE1',
+        ...(document === undefined ? {} : { document }),
+        ...(index === undefined ? {} : { index }),
+      },
+    });
+  const build = (records: readonly JournalRecord[], kind: ReceiptKind, index?: number) =>
+    documentFromRecord({ records, settings, kind, ...(index === undefined ? {} : { index }) });
+  const cases: [name: string, original: JournalRecord, kind: DuplicateDocument][] = [
+    ['invoice', day.ticket, 'invoice'],
+    ['gift', day.ticket, 'gift'],
+    ['deposit', day.issuing, 'deposit'],
+    ['gift-card', day.issuing, 'gift-card'],
+    ['service', day.issuing, 'service'],
+    ['credit-note', day.refund, 'credit-note'],
+  ];
+
+  for (const [name, original, kind] of cases) {
+    test(`${name}: the original document line for line, plus « DUPLICATA », its mention and its own signature`, () => {
+      const record = copy(original, kind);
+      const doc = build([record, original], kind);
+      const parsed = parseReceiptDocument(JSON.parse(JSON.stringify(doc)));
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.errors.join('\n'));
+      assert.deepEqual(doc.duplicate?.fiscal?.signature, record.signature);
+      for (const width of [48, 32]) {
+        const text = renderText(doc, width);
+        if (name === 'invoice' || name === 'deposit') golden(`journal-duplicate-${name}-${width}`, text);
+        for (const line of text.split('\n'))
+          assert.ok(line.length <= width, `line wider than ${width}: «${line}»`);
+        const flatText = flat(text);
+        for (const mention of [
+          'DUPLICATA',
+          `Duplicata n°2 du ${localDateTime(record.timestamp).date} ${localDateTime(record.timestamp).time}`,
+          'Motif : Comptabilité',
+          `Duplicata n°2 : n° d'ordre ${record.sequence}, signature ${shortCodeOf(record.signature)}`,
+        ]) {
+          assert.ok(flatText.includes(mention), `${name} ${width}: missing « ${mention} »`);
+        }
+      }
+      const copyLines = layoutDocument(doc, 48);
+      const originalLines = layoutDocument(build([original], kind), 48);
+      const mention = (l: Line) =>
+        l.kind === 'text' && /^(DUPLICATA|Duplicata n°2 (du|:)|Motif : Comptabilité)/.test(l.text);
+      assert.equal(copyLines.filter(mention).length, 4);
+      const ruleAt = copyLines.findIndex(mention) + 3;
+      assert.deepEqual(copyLines[ruleAt], { kind: 'rule', char: '-' });
+      const rest = copyLines.filter((l, i) => !mention(l) && i !== ruleAt && l.kind !== 'qr');
+      assert.deepEqual(
+        rest,
+        originalLines.filter((l) => l.kind !== 'qr'),
+      );
+      const qr = copyLines.find((l) => l.kind === 'qr');
+      assert.ok(
+        qr?.kind === 'qr' && qr.value.startsWith(`CPT1;D;1;${record.sequence};${doc.number};`),
+        `QR of the copy: ${qr?.kind === 'qr' ? qr.value : 'none'}`,
+      );
+      assert.ok(qr?.kind === 'qr' && qr.value.endsWith(record.signature), 'QR of the copy');
+    });
+  }
+
+  test("a sale's 2nd voucher of a kind: the payload's index picks it", () => {
+    const twoDeposits = exampleDay();
+    const record = twoDeposits.journal.append({
+      register: '1',
+      type: 'DUPLICATE',
+      softwareVersion: SOFTWARE_VERSION,
+      payload: {
+        original: refOf(twoDeposits.issuing),
+        copyNumber: 1,
+        reason: 'Bon perdu',
+        operator: 'CAISSE1',
+        document: 'deposit',
+        index: 2,
+      },
+    });
+    // The example sale issues one deposit: its 2nd does not exist, and the copy says which it wanted.
+    assert.throws(
+      () => build([record, twoDeposits.issuing], 'deposit'),
+      /n'émet pas de bon d'acompte n° 2/,
+    );
+    assert.throws(() => build([record, twoDeposits.issuing], 'deposit', 1), /--kind deposit --index 2/);
+  });
+
+  test('the kind asked must be the document the duplicate copies', () => {
+    const record = copy(day.ticket, 'invoice');
+    assert.throws(() => build([record, day.ticket], 'ticket'), /est celui du document --kind invoice/);
+    assert.throws(() => build([record, day.ticket], 'gift'), /est celui du document --kind invoice/);
+    assert.throws(
+      () => duplicateOf(record, day.ticket, settings),
+      /copie le document invoice, pas le ticket/,
+    );
+    assert.throws(() => build([record, day.issuing], 'invoice'), /ne reproduit pas/);
+    const ticketCopy = build([copy(day.ticket), day.ticket], 'ticket');
+    assert.equal(ticketCopy.kind, 'sale');
+    assert.equal(ticketCopy.duplicate?.copyNumber, 2);
   });
 });

@@ -22,6 +22,7 @@ import type {
   Customer,
   DateTimeText,
   DocumentLine,
+  DuplicateInfo,
   FiscalStamp,
   GiftTicket,
   Invoice,
@@ -376,12 +377,8 @@ export function saleTicketOf(record: JournalRecord, settings: DocumentSettings):
   };
 }
 
-/** A reprint: the original ticket, byte for byte, plus « DUPLICATA », its copy number and signature. */
-export function duplicateOf(
-  duplicate: JournalRecord,
-  original: JournalRecord,
-  settings: DocumentSettings,
-): SaleTicket {
+/** Checks that a DUPLICATE record copies `original`; its duplicate mention. */
+function duplicateInfoOf(duplicate: JournalRecord, original: JournalRecord): DuplicateInfo {
   if (duplicate.type !== 'DUPLICATE') {
     throw new DocumentSourceError(`L'enregistrement ${duplicate.type} n'est pas un duplicata`);
   }
@@ -397,14 +394,51 @@ export function duplicateOf(
     );
   }
   return {
-    ...saleTicketOf(original, settings),
-    duplicate: {
-      copyNumber: duplicate.payload.copyNumber,
-      printedAt: localDateTime(duplicate.timestamp),
-      fiscal: fiscalStampOf(duplicate),
-      reason: duplicate.payload.reason,
-    },
+    copyNumber: duplicate.payload.copyNumber,
+    printedAt: localDateTime(duplicate.timestamp),
+    fiscal: fiscalStampOf(duplicate),
+    reason: duplicate.payload.reason,
   };
+}
+
+/** A reprint: the original ticket, byte for byte, plus « DUPLICATA », its copy number and signature. */
+export function duplicateOf(
+  duplicate: JournalRecord,
+  original: JournalRecord,
+  settings: DocumentSettings,
+): SaleTicket {
+  const info = duplicateInfoOf(duplicate, original);
+  if (duplicate.type === 'DUPLICATE' && duplicate.payload.document !== undefined) {
+    throw new DocumentSourceError(
+      `Le duplicata n° ${duplicate.sequence} copie le document ${duplicate.payload.document}, pas le ticket`,
+    );
+  }
+  return { ...saleTicketOf(original, settings), duplicate: info };
+}
+
+/** The document a DUPLICATE record copies: the sales ticket, or the one its payload names. */
+export function duplicateKindOf(duplicate: JournalRecord): { kind: ReceiptKind; index: number } {
+  if (duplicate.type !== 'DUPLICATE') {
+    throw new DocumentSourceError(`L'enregistrement ${duplicate.type} n'est pas un duplicata`);
+  }
+  return { kind: duplicate.payload.document ?? 'ticket', index: duplicate.payload.index ?? 1 };
+}
+
+/**
+ * A reprint of any document of a sale (checklist item 24): the document its payload names (the sales
+ * ticket when none), built from the original exactly as it was, plus « DUPLICATA », its copy number,
+ * reason and its own sequence and signature extract.
+ */
+export function duplicateDocumentOf(
+  duplicate: JournalRecord,
+  original: JournalRecord,
+  settings: DocumentSettings,
+): ReceiptDocument {
+  const info = duplicateInfoOf(duplicate, original);
+  const { kind, index } = duplicateKindOf(duplicate);
+  const document = issuedDocumentOf(original, settings, kind, index);
+  if (document.kind === 'z-report') throw new DocumentSourceError('Une clôture ne se duplique pas');
+  return { ...document, duplicate: info };
 }
 
 function saleOnly(
@@ -629,10 +663,25 @@ export function documentFromRecord(source: DocumentSource): ReceiptDocument {
   if (record.type === 'CLOSURE') return closureReportOf(record, settings);
   if (record.type === 'DUPLICATE') {
     if (original === undefined) throw new DocumentSourceError("Le ticket d'origine du duplicata manque");
-    if (kind !== 'ticket')
-      throw new DocumentSourceError('Un duplicata se fait du ticket de caisse (--kind ticket)');
-    return duplicateOf(record, original, settings);
+    const copied = duplicateKindOf(record);
+    if (kind !== copied.kind || (source.index ?? copied.index) !== copied.index) {
+      const what = copied.index === 1 ? copied.kind : `${copied.kind} --index ${copied.index}`;
+      throw new DocumentSourceError(
+        `Le duplicata n° ${record.sequence} est celui du document --kind ${what}`,
+      );
+    }
+    return duplicateDocumentOf(record, original, settings);
   }
+  return issuedDocumentOf(record, settings, kind, source.index ?? 1);
+}
+
+/** One document of a record: its ticket (or Z report), or a document its sale issued. */
+function issuedDocumentOf(
+  record: JournalRecord,
+  settings: DocumentSettings,
+  kind: ReceiptKind,
+  index: number,
+): ReceiptDocument {
   switch (kind) {
     case 'ticket':
       return saleTicketOf(record, settings);
@@ -643,6 +692,6 @@ export function documentFromRecord(source: DocumentSource): ReceiptDocument {
     case 'service':
       return serviceTicketOf(record, settings);
     default:
-      return voucherOf(record, settings, kind, source.index ?? 1);
+      return voucherOf(record, settings, kind, index);
   }
 }

@@ -4,8 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { JournalRecord } from '../fiscal/record.ts';
-import { createSigner, exportPublicKeyPem, generateSigningKeyPair } from '../fiscal/signing.ts';
+import { type JournalRecord, refOf } from '../fiscal/record.ts';
+import { createSigner, exportPublicKeyPem, generateSigningKeyPair, shortCodeOf } from '../fiscal/signing.ts';
+import { renderEscPos } from './escpos.ts';
 import { type DocumentSource, documentFromRecord } from './from-journal.ts';
 import {
   loadStoreCertificate,
@@ -13,7 +14,8 @@ import {
   renderSignedPdf,
   type StoreCertificate,
 } from './pdf-signature.ts';
-import { exampleDay, journalSettings } from './testing/journal-fixture.ts';
+import { scanEscPos, textOf } from './testing/escpos-scan.ts';
+import { exampleDay, journalSettings, SOFTWARE_VERSION } from './testing/journal-fixture.ts';
 import { extractReceiptData, parseJournalKeys, readJournalKeysDir, verifyReceiptPdf } from './verify-pdf.ts';
 
 const now = new Date('2026-11-23T18:00:00Z');
@@ -110,6 +112,42 @@ describe('PDF of a journal-built document', () => {
     const dup = await verifyReceiptPdf(duplicatePdf, keys);
     assert.match(dup.summary ?? '', /^DUPLICATA 1-000001, caisse 1/);
     assert.match(dup.checks[4]?.detail ?? '', /DUPLICATE n° 1, TICKET n° 1/);
+  });
+
+  test('verify: duplicates of an invoice and of a voucher say DUPLICATA and pass every check; ESC/POS too', async () => {
+    const copies: [DocumentSource['kind'], JournalRecord][] = [
+      ['invoice', day.ticket],
+      ['deposit', day.issuing],
+    ];
+    for (const [kind, original] of copies) {
+      if (kind === 'ticket') continue;
+      const record = day.journal.append({
+        register: '1',
+        type: 'DUPLICATE',
+        softwareVersion: SOFTWARE_VERSION,
+        payload: {
+          original: refOf(original),
+          copyNumber: 1,
+          reason: 'Comptabilité',
+          operator: 'CAISSE1',
+          document: kind,
+        },
+      });
+      const src = source([record, original], kind);
+      const report = await verifyReceiptPdf(await pdfOf(src, 'a4'), keys);
+      assert.ok(report.ok, `${kind}: ${JSON.stringify(report.checks)}`);
+      assert.match(report.summary ?? '', /^DUPLICATA 1-00000[12], caisse 1/);
+      assert.match(report.checks[4]?.detail ?? '', new RegExp(`DUPLICATE n° ${record.sequence}, TICKET n°`));
+      const text = textOf(scanEscPos(renderEscPos(documentFromRecord(src), { columns: 48 })));
+      for (const mention of [
+        'DUPLICATA',
+        'Duplicata n°1 du 23/11/2026',
+        'Motif : Comptabilité',
+        `Duplicata n°1 : n° d'ordre ${record.sequence}, signature ${shortCodeOf(record.signature)}`,
+      ]) {
+        assert.ok(text.includes(mention), `${kind} ESC/POS: missing « ${mention} »`);
+      }
+    }
   });
 
   test('verify: one changed amount fails, however the forger goes about it', async () => {

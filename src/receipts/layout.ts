@@ -283,15 +283,18 @@ function saleBody(b: Builder, doc: SaleTicket | Invoice): void {
   b.amount('Total TTC', t.totalInclVat, { bold: true });
 }
 
+/** « DUPLICATA », the copy number, date and reason, at the top of any reprinted document. */
+function duplicateMark(b: Builder, doc: ReceiptDocument): void {
+  if (doc.duplicate === undefined) return;
+  b.center('DUPLICATA', true);
+  b.center(
+    `Duplicata n°${doc.duplicate.copyNumber} du ${doc.duplicate.printedAt.date} ${doc.duplicate.printedAt.time}`,
+  );
+  if (doc.duplicate.reason !== undefined) b.center(`Motif : ${doc.duplicate.reason}`);
+  b.rule();
+}
+
 function sale(b: Builder, doc: SaleTicket): void {
-  if (doc.duplicate !== undefined) {
-    b.center('DUPLICATA', true);
-    b.center(
-      `Duplicata n°${doc.duplicate.copyNumber} du ${doc.duplicate.printedAt.date} ${doc.duplicate.printedAt.time}`,
-    );
-    if (doc.duplicate.reason !== undefined) b.center(`Motif : ${doc.duplicate.reason}`);
-    b.rule();
-  }
   identity(b, doc);
   customerBlock(b, doc);
   if (doc.cancels !== undefined) b.text(`Ce ticket annule le ticket n° ${doc.cancels}`, 'left', true);
@@ -409,7 +412,7 @@ function footer(b: Builder, doc: ReceiptDocument): void {
   b.trainingMark();
   // A duplicate prints the original's lines unchanged, plus its own copy number and signature extract
   // (checklist item 25); the QR code above carries the duplicate's record.
-  const copy = doc.kind === 'sale' ? doc.duplicate : undefined;
+  const copy = doc.duplicate;
   if (copy?.fiscal !== undefined) {
     b.text(
       `Duplicata n°${copy.copyNumber} : n° d'ordre ${copy.fiscal.sequence}, signature ${copy.fiscal.shortCode}`,
@@ -432,6 +435,7 @@ export function layoutDocument(doc: ReceiptDocument, width: number): Line[] {
   if (currency === undefined) throw new LayoutError(`Devise inconnue : ${doc.currency}`);
   const b = new Builder(width, currency, doc.training === true);
   header(b, doc);
+  duplicateMark(b, doc);
   switch (doc.kind) {
     case 'sale':
       sale(b, doc);

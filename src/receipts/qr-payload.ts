@@ -4,8 +4,8 @@
  * `CPT1;<type>;<register>;<sequence>;<number>;<stamp>;<total>;<currency>;<shortCode>;<keyId>;<signature>`
  *
  * - `CPT1`: format name and version; a later format gets `CPT2` and this parser refuses it.
- * - `type`: `T` ticket, `D` duplicate, `G` gift ticket, `V` voucher, `S` service ticket, `F` invoice,
- *   `Z` closure.
+ * - `type`: `T` ticket, `D` duplicate (of any document: its sequence and signature are the DUPLICATE
+ *   record's), `G` gift ticket, `V` voucher, `S` service ticket, `F` invoice, `Z` closure.
  * - `stamp`: `YYYYMMDDHHMMSS` local time; `total`: integer minor units (TTC).
  * - fields are percent-encoded for `%` and `;` only, so a payload stays short and readable.
  */
@@ -31,9 +31,11 @@ export interface QrPayload {
 const TYPES: readonly QrDocumentType[] = ['T', 'D', 'G', 'V', 'S', 'F', 'Z'];
 
 export function qrTypeOf(doc: ReceiptDocument): QrDocumentType {
+  // A duplicate's QR code carries its DUPLICATE record, whatever document it copies.
+  if (doc.duplicate !== undefined) return 'D';
   switch (doc.kind) {
     case 'sale':
-      return doc.duplicate === undefined ? 'T' : 'D';
+      return 'T';
     case 'gift':
       return 'G';
     case 'voucher':
@@ -65,16 +67,14 @@ export function documentTotal(doc: ReceiptDocument): number {
 
 /** The payload of a document, or `undefined` when the document carries no fiscal stamp. */
 export function qrPayloadOf(doc: ReceiptDocument): QrPayload | undefined {
-  const fiscal =
-    doc.kind === 'sale' && doc.duplicate?.fiscal !== undefined ? doc.duplicate.fiscal : doc.fiscal;
+  const fiscal = doc.duplicate?.fiscal ?? doc.fiscal;
   if (fiscal === undefined) return undefined;
   return {
     type: qrTypeOf(doc),
     register: doc.register,
     sequence: fiscal.sequence,
     number: doc.number,
-    stamp:
-      doc.kind === 'sale' && doc.duplicate !== undefined ? doc.duplicate.printedAt.stamp : doc.issuedAt.stamp,
+    stamp: doc.duplicate === undefined ? doc.issuedAt.stamp : doc.duplicate.printedAt.stamp,
     total: documentTotal(doc),
     currency: doc.currency,
     shortCode: fiscal.shortCode,

@@ -315,7 +315,7 @@ export async function verifyReceiptPdf(pdf: Buffer, keys: readonly JournalKey[])
     return finish();
   }
   const doc = parsed.document;
-  const summary = `${doc.kind === 'sale' && doc.duplicate !== undefined ? 'DUPLICATA ' : ''}${doc.number}, caisse ${doc.register}, ${doc.issuedAt.date} ${doc.issuedAt.time}`;
+  const summary = `${doc.duplicate !== undefined ? 'DUPLICATA ' : ''}${doc.number}, caisse ${doc.register}, ${doc.issuedAt.date} ${doc.issuedAt.time}`;
   checks.push({ label: 'Données du ticket', ok: true, detail: summary });
   // Drawn again from the raw JSON (zod would reorder keys, and the bytes must be the same).
   const source = data.source === undefined ? undefined : (data.source as DocumentSource);
@@ -350,8 +350,7 @@ export async function verifyReceiptPdf(pdf: Buffer, keys: readonly JournalKey[])
     return finish(summary);
   }
   const label = 'Signature du ticket (journal)';
-  const fiscal =
-    doc.kind === 'sale' && doc.duplicate?.fiscal !== undefined ? doc.duplicate.fiscal : doc.fiscal;
+  const fiscal = doc.duplicate?.fiscal ?? doc.fiscal;
   const signedText = fiscal?.signedText;
   const key = keys.find((k) => k.id === payload.keyId) ?? keys.find((k) => k.id === '*');
   if (key === undefined) {
