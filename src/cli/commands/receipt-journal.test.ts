@@ -237,6 +237,67 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
     assert.match(z.stdout.toString(), /Nombre de tickets\s+1\n/);
   });
 
+  test('reprints of the invoice and gift ticket: their own copy numbers, DUPLICATA in text, ESC/POS and PDF', async () => {
+    const original = await resolveDocument('1', { data, kind: 'invoice' });
+    const originalText = renderText(original.doc, 48);
+    const reprint = (format: string, kind: string, reason: string, ...more: string[]) =>
+      comptoir(
+        'receipt',
+        format,
+        '1',
+        '--kind',
+        kind,
+        '--duplicate',
+        '--reason',
+        reason,
+        '--operator',
+        'CAISSE1',
+        '--data',
+        data,
+        ...more,
+      );
+    const before = (await journal()).filter((r) => r.type === 'DUPLICATE').length;
+    const text = await reprint('text', 'invoice', 'Comptabilité');
+    assert.equal(text.code, 0, text.stderr);
+    const printed = text.stdout.toString();
+    assert.match(printed, /FACTURE N° F1-000001/);
+    assert.match(printed, /Duplicata n°1 du 23\/11\/2026/);
+    assert.match(printed, /Motif : Comptabilité/);
+    assert.equal(withoutDuplicate(printed), originalText, 'the invoice, line for line');
+
+    const escpos = await reprint('escpos', 'invoice', 'Client', '--out', 'invoice-copy.bin');
+    assert.equal(escpos.code, 0, escpos.stderr);
+    const scanned = textOf(scanEscPos(readFileSync(join(work, 'invoice-copy.bin'))));
+    assert.ok(scanned.includes('DUPLICATA') && scanned.includes('Duplicata n°2 du '), scanned);
+
+    const pdf = await reprint('pdf', 'gift', 'Cadeau', '--out', 'gift-copy.pdf');
+    assert.equal(pdf.code, 0, pdf.stderr);
+    const verified = await comptoir('receipt', 'verify', 'gift-copy.pdf', '--keys', join(data, 'keys'));
+    assert.equal(verified.code, 0, verified.stdout.toString());
+    assert.match(verified.stdout.toString(), /^Ticket DUPLICATA 1-000001, caisse 1/);
+    assert.match(verified.stdout.toString(), /✔ Ticket reconstruit depuis le journal : identique/);
+
+    const duplicates = (await journal()).filter((r) => r.type === 'DUPLICATE').slice(before);
+    assert.deepEqual(
+      duplicates.map((r) =>
+        r.type === 'DUPLICATE'
+          ? [
+              r.payload.document ?? 'ticket',
+              r.payload.copyNumber,
+              r.payload.reason,
+              r.payload.original.sequence,
+            ]
+          : [],
+      ),
+      [
+        ['invoice', 1, 'Comptabilité', 1],
+        ['invoice', 2, 'Client', 1],
+        ['gift', 1, 'Cadeau', 1],
+      ],
+    );
+    assert.match(duplicates[0]?.signedText ?? '', /\|1\|Comptabilité\|CAISSE1\|invoice\|N\|/);
+  });
+
   test('bad requests: French message, exit 2 (bad input) or 1 (refused), nothing written', async () => {
     const before = (await journal()).length;
     // Two through real processes (exit codes), the rest in process (the same function).
@@ -270,10 +331,29 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
         /Utilisateur inconnu ou inactif : NOBODY/,
       ],
       [
-        '1',
-        { duplicate: true, reason: 'x', operator: 'CAISSE1', kind: 'gift' },
+        '1-Z000001',
+        { duplicate: true, reason: 'x', operator: 'CAISSE1' },
         2,
-        /Un duplicata se fait d’un ticket/,
+        /Un duplicata se fait d’un ticket de vente ou d’un document qu’il a émis, pas d’une clôture/,
+      ],
+      // The sale issued no voucher: no copy of it is journaled.
+      [
+        '1',
+        { duplicate: true, reason: 'x', operator: 'CAISSE1', kind: 'deposit' },
+        1,
+        /n'émet pas de bon d'acompte/,
+      ],
+      [
+        '1',
+        { duplicate: true, reason: 'x', operator: 'CAISSE1', kind: 'credit-note' },
+        1,
+        /n'émet pas de bon d'avoir/,
+      ],
+      [
+        '1',
+        { duplicate: true, reason: 'x', operator: 'CAISSE1', kind: 'invoice', index: '2' },
+        2,
+        /qu'un document invoice : pas de rang 2/,
       ],
       ['1', { kind: 'deposit' }, 1, /n'émet pas de bon d'acompte/],
       ['abc', {}, 2, /Numéro de ticket invalide : « abc »/],

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import type { JournalRecord } from '../../fiscal/record.ts';
 import type { ReceiptDocument } from '../../receipts/document.ts';
 import { parseReceiptDocument } from '../../receipts/document-schema.ts';
 import { type DocumentSource, RECEIPT_KINDS, type ReceiptKind } from '../../receipts/from-journal.ts';
@@ -36,7 +37,10 @@ const KIND_OPTION = [
   'ticket',
 ] as const;
 const INDEX_OPTION = ['--index <n>', 'n-ième bon de ce genre émis par le ticket (défaut : 1)'] as const;
-const DUPLICATE_OPTION = ['--duplicate', 'réimpression : enregistre un DUPLICATA dans le journal'] as const;
+const DUPLICATE_OPTION = [
+  '--duplicate',
+  'réimpression (du document de --kind) : enregistre un DUPLICATA dans le journal',
+] as const;
 const REASON_OPTION = ['--reason <text>', 'motif de la réimpression (obligatoire avec --duplicate)'] as const;
 const OPERATOR_OPTION = ['--operator <code>', 'utilisateur qui réimprime (défaut : $COMPTOIR_USER)'] as const;
 
@@ -69,7 +73,8 @@ function positiveInt(value: string, what: string): number {
 
 /**
  * The document to render: read from a JSON file, or built from the journal of `--data` (a validated
- * ticket, training ticket or closure by its number). A reprint first appends its DUPLICATE record.
+ * ticket, training ticket or closure by its number). A reprint of the ticket or of one of the documents
+ * its sale issued (`--kind`, `--index`) first appends its DUPLICATE record, naming that document.
  */
 export async function resolveDocument(arg: string, options: SourceOptions): Promise<Resolved> {
   if (isDocumentFile(arg)) return { doc: readDocument(arg) };
@@ -103,8 +108,10 @@ export async function resolveDocument(arg: string, options: SourceOptions): Prom
     if (operator === undefined || operator === '') {
       throw new ReceiptCommandError('--duplicate demande l’utilisateur qui réimprime : --operator CODE');
     }
-    if (kind !== 'ticket' || ref.chain === 'CLOSURE') {
-      throw new ReceiptCommandError('Un duplicata se fait d’un ticket de caisse (--kind ticket)');
+    if (ref.chain === 'CLOSURE') {
+      throw new ReceiptCommandError(
+        'Un duplicata se fait d’un ticket de vente ou d’un document qu’il a émis, pas d’une clôture',
+      );
     }
   }
   const dataDir = dataDirOf(options.data);
@@ -115,30 +122,35 @@ export async function resolveDocument(arg: string, options: SourceOptions): Prom
   try {
     return await withStore(dataDir, async (db) => {
       const original = await loadRecord(db, register, ref);
-      const records =
-        options.duplicate === true
-          ? [
-              await recordDuplicate(
-                db,
-                { dataDir, now: () => new Date(), softwareVersion: VERSION, timeZone: DEFAULT_TIME_ZONE },
-                {
-                  register,
-                  original: { chain: ref.chain, sequence: ref.sequence },
-                  reason: options.reason ?? '',
-                  operator: operator ?? '',
-                },
-              ),
-              original,
-            ]
-          : [original];
-      const source = await documentSourceOf(
+      const receiptKind = kind as ReceiptKind;
+      const sourceOf = (records: readonly JournalRecord[]) =>
+        documentSourceOf(
+          db,
+          register,
+          records,
+          receiptKind,
+          { name: SOFTWARE_NAME, version: VERSION },
+          index,
+        );
+      if (options.duplicate !== true) {
+        const source = await sourceOf([original]);
+        return { doc: documentFromRecord(source), source };
+      }
+      // The document must exist before its copy is journaled: a refusal writes nothing.
+      documentFromRecord(await sourceOf([original]));
+      const duplicate = await recordDuplicate(
         db,
-        register,
-        records,
-        kind as ReceiptKind,
-        { name: SOFTWARE_NAME, version: VERSION },
-        index,
+        { dataDir, now: () => new Date(), softwareVersion: VERSION, timeZone: DEFAULT_TIME_ZONE },
+        {
+          register,
+          original: { chain: ref.chain, sequence: ref.sequence },
+          ...(receiptKind === 'ticket' ? {} : { document: receiptKind }),
+          ...(index === undefined ? {} : { index }),
+          reason: options.reason ?? '',
+          operator: operator ?? '',
+        },
       );
+      const source = await sourceOf([duplicate, original]);
       return { doc: documentFromRecord(source), source };
     });
   } catch (error) {
