@@ -402,10 +402,7 @@ describe('a duplicate of any document of a sale (checklist item 24)', () => {
       },
     });
     // The example sale issues one deposit: its 2nd does not exist, and the copy says which it wanted.
-    assert.throws(
-      () => build([record, twoDeposits.issuing], 'deposit'),
-      /n'émet pas de bon d'acompte n° 2/,
-    );
+    assert.throws(() => build([record, twoDeposits.issuing], 'deposit'), /n'émet pas de bon d'acompte n° 2/);
     assert.throws(() => build([record, twoDeposits.issuing], 'deposit', 1), /--kind deposit --index 2/);
   });
 
