@@ -73,7 +73,7 @@ for (const dialect of DIALECTS) {
   describe(`${dialect.name}: validateTicket, the only door into the books`, () => {
     let f: JournalFixture;
     before(async () => {
-      f = await openJournalFixture(dialect, 9);
+      f = await openJournalFixture(dialect, 10);
       await createArticle(
         f.db,
         { ref: 'LAMPE', designation: 'Lampe de bureau', vatRate: 2000, price: 4990, ecoParticipation: 30 },
@@ -393,11 +393,11 @@ for (const dialect of DIALECTS) {
     });
 
     test('duplicates of other documents: copy numbers per original and document, a 5th signed field', async () => {
-      const t1 = await f.sell(5, sale('30.00'));
-      const t2 = await f.sell(5, sale('8.00'));
+      const t1 = await f.sell(10, sale('30.00'));
+      const t2 = await f.sell(10, sale('8.00'));
       const copy = async (document?: DuplicateDocument, index?: number, sequence = t1.number) => {
         const r = await recordDuplicate(f.db, f.ctx, {
-          register: 5,
+          register: 10,
           original: { sequence },
           ...(document === undefined ? {} : { document }),
           ...(index === undefined ? {} : { index }),
@@ -440,7 +440,7 @@ for (const dialect of DIALECTS) {
       assert.match(made[1]?.signedText ?? '', /\|1\|Demande du client\|CAISSE1\|invoice\|N\|/);
       assert.match(made[3]?.signedText ?? '', /\|1\|Demande du client\|CAISSE1\|deposit,2\|N\|/);
 
-      const cancel = await cancelTicket(f.db, f.ctx, { register: 5, sequence: t2.number, operator: 'ADMIN' });
+      const cancel = await cancelTicket(f.db, f.ctx, { register: 10, sequence: t2.number, operator: 'ADMIN' });
       const refusals: [() => Promise<unknown>, RegExp][] = [
         [() => copy('facture' as DuplicateDocument), /Document copié inconnu : facture/],
         [() => copy('ticket' as DuplicateDocument), /Document copié inconnu : ticket/],
