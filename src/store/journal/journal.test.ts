@@ -440,7 +440,11 @@ for (const dialect of DIALECTS) {
       assert.match(made[1]?.signedText ?? '', /\|1\|Demande du client\|CAISSE1\|invoice\|N\|/);
       assert.match(made[3]?.signedText ?? '', /\|1\|Demande du client\|CAISSE1\|deposit,2\|N\|/);
 
-      const cancel = await cancelTicket(f.db, f.ctx, { register: 10, sequence: t2.number, operator: 'ADMIN' });
+      const cancel = await cancelTicket(f.db, f.ctx, {
+        register: 10,
+        sequence: t2.number,
+        operator: 'ADMIN',
+      });
       const refusals: [() => Promise<unknown>, RegExp][] = [
         [() => copy('facture' as DuplicateDocument), /Document copié inconnu : facture/],
         [() => copy('ticket' as DuplicateDocument), /Document copié inconnu : ticket/],
