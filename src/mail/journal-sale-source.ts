@@ -52,7 +52,7 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
   // Weak: a document that is printed rather than e-mailed never reaches pdfOf, and must not stay.
   const sources = new WeakMap<ReceiptDocument, DocumentSource>();
   return {
-    async documentsOfSale(text) {
+    async documentsOfSale(text, option) {
       try {
         const ref = parseTicketRef(text);
         if (ref.chain !== 'TICKET') {
@@ -80,14 +80,17 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
         }
         for (const service of services) sources.set(service, { ...source, kind: 'service' });
         const customer = (record.payload as { customer?: unknown }).customer;
-        // What the register's « option en caisse » may add: the gift ticket, and the invoice for an
-        // identified customer (built with their address); dispatchSale keeps what the option asks.
+        // What the register's « option en caisse » adds, built only when asked: the gift ticket, and
+        // the invoice for an identified customer (built with their address).
         const gift =
-          options.duplicate === undefined ? documentFromRecord({ ...source, kind: 'gift' }) : undefined;
+          options.duplicate === undefined && option === 'ticket+gift'
+            ? documentFromRecord({ ...source, kind: 'gift' })
+            : undefined;
         if (gift !== undefined) sources.set(gift, { ...source, kind: 'gift' });
         let invoice: ReceiptDocument | undefined;
         if (
           options.duplicate === undefined &&
+          option === 'invoice' &&
           typeof customer === 'string' &&
           customer !== '' &&
           customer !== source.settings.defaultCustomer

@@ -29,8 +29,11 @@ export interface SaleDocuments {
 }
 
 export interface SaleDocumentSource {
-  /** The documents of a sale, or undefined when there is no such ticket. */
-  documentsOfSale(ticket: string): Promise<SaleDocuments | undefined>;
+  /**
+   * The documents of a sale, or undefined when there is no such ticket. `option` says which of the
+   * gift ticket and the invoice are wanted besides the ticket (none when absent).
+   */
+  documentsOfSale(ticket: string, option?: TicketOption): Promise<SaleDocuments | undefined>;
   /** The document's PDF as e-mailed (signed by the store certificate in the real source). */
   pdfOf(doc: ReceiptDocument): Promise<Uint8Array>;
 }
@@ -119,7 +122,7 @@ export async function dispatchSale(
     readonly now: Date;
   },
 ): Promise<ValidationDispatch> {
-  const sale = await source.documentsOfSale(input.ticket);
+  const sale = await source.documentsOfSale(input.ticket, input.option);
   if (sale === undefined) throw new MailError('UNKNOWN_SALE', `Ticket inconnu : ${input.ticket}`, 'ticket');
   const { outcome } = input;
   if (outcome.action === 'print')
