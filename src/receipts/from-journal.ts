@@ -7,6 +7,7 @@
  */
 import {
   type DetailLine,
+  DUPLICATE_DOCUMENTS,
   instantOf,
   type JournalRecord,
   type RateTotals,
@@ -77,17 +78,7 @@ export type IssuedKind = Exclude<VoucherType, 'credit-note'> | 'service';
  * Which document of a record to build: the ticket itself (a sale, a training ticket, a cancellation,
  * a duplicate, a Z report: the record says which), or a document issued with a sale.
  */
-export const RECEIPT_KINDS = [
-  'ticket',
-  'gift',
-  'invoice',
-  'credit-note',
-  'deposit',
-  'earnest',
-  'gift-card',
-  'prepaid-card',
-  'service',
-] as const;
+export const RECEIPT_KINDS = ['ticket', ...DUPLICATE_DOCUMENTS] as const;
 export type ReceiptKind = (typeof RECEIPT_KINDS)[number];
 
 /** Everything a document is built from: journal records, the settings, which document. */
