@@ -1,23 +1,33 @@
 /** Runs the real `comptoir` command in a child process, for the CLI's tests. */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'comptoir.js');
 
 export interface CliRun {
   readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-export function runComptoir(
-  args: readonly string[],
-  options: { readonly cwd: string; readonly env?: Readonly<Record<string, string | undefined>> },
-): Promise<CliRun> {
+export interface CliOptions {
+  readonly cwd: string;
+  /** Over this process's environment, whose `DATABASE_URL` is dropped (a test gives its own). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Written to the command's standard input, which is then closed. */
+  readonly input?: string;
+  /** Called with the child once spawned (a test that kills it mid-run). */
+  readonly started?: (child: ChildProcess) => void;
+}
+
+export function runComptoir(args: readonly string[], options: CliOptions): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.DATABASE_URL;
+    Object.assign(env, options.env);
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env });
+    options.started?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -26,7 +36,8 @@ export function runComptoir(
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
     });
+    child.stdin.end(options.input ?? '');
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,26 +7,13 @@ import { verifyJournal } from '../../fiscal/verify.ts';
 import { initStore } from '../../store/init.ts';
 import { ensureRegisterKeys, readHeads, readJournal, readPublicKeys } from '../../store/journal/index.ts';
 import { openDatabase } from '../../store/open-database.ts';
+import { type CliRun, runComptoir } from '../testing.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-journal-'));
 const data = join(dir, 'data');
 
-function comptoir(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, COMPTOIR_DATA: data };
-    delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [join(root, 'bin', 'comptoir.js'), ...args], { cwd: dir, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function comptoir(...args: string[]): Promise<CliRun> {
+  return runComptoir(args, { cwd: dir, env: { COMPTOIR_DATA: data } });
 }
 
 const scenario = (name: string, value: unknown): string => {

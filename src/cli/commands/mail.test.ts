@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,42 +9,20 @@ import { exampleSale } from '../../receipts/examples.ts';
 import { saveCustomer } from '../../store/customers.ts';
 import { initStore } from '../../store/init.ts';
 import { openDatabase } from '../../store/open-database.ts';
+import { type CliRun, runComptoir } from '../testing.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-mail-'));
 const data = join(dir, 'data');
-const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', SMTP_URL: '' };
-delete env.COMPTOIR_DATA;
+/** Without store settings from the machine: no database URL, no SMTP server, no data folder. */
+const env: NodeJS.ProcessEnv = { DATABASE_URL: '', SMTP_URL: '', COMPTOIR_DATA: undefined };
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-/** Runs the real `comptoir` command; `started` gets the child (the crash test kills it). */
 function comptoir(
   args: string[],
   options: { input?: string; env?: NodeJS.ProcessEnv; started?: (c: ChildProcess) => void } = {},
 ): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'comptoir.js'), ...args, '--data', data], {
-      cwd: dir,
-      env: { ...env, ...options.env },
-    });
-    options.started?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.stdin.end(options.input ?? '');
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runComptoir([...args, '--data', data], { ...options, cwd: dir, env: { ...env, ...options.env } });
 }
 
 async function status(): Promise<{

@@ -5,7 +5,6 @@
  * are tested in process in src/store/; here, the wiring of each command and each kind of failure.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,36 +14,17 @@ import pg from 'pg';
 import { verifyPin } from '../../store/pin.ts';
 import { DIALECTS, POSTGRES_ADMIN_URL } from '../../store/test-dialects.ts';
 import { frenchUsageMessage } from '../run-command.ts';
+import { type CliRun, runComptoir } from '../testing.ts';
 import { formatImportReport, progressBar } from './csv.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliRun;
 
 /** Runs the real `comptoir` command in `dir`, with `env` added to an environment without store settings. */
 function comptoir(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const { DATABASE_URL: _url, COMPTOIR_DATA: _data, ...rest } = process.env;
-    const child = spawn(process.execPath, [join(root, 'bin', 'comptoir.js'), ...args], {
-      cwd: dir,
-      env: { ...rest, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runComptoir(args, { cwd: dir, env: { COMPTOIR_DATA: undefined, ...env } });
 }
 
 const path = (...parts: string[]) => join(dir, ...parts);

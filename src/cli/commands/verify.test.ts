@@ -3,7 +3,6 @@
  * by the real journal (validateTicket, closures), then tampered with behind the application's back.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,27 +14,14 @@ import { closeDay, closeMonth } from '../../store/journal/operations.ts';
 import { SIMPLE_SALE, ticketOf } from '../../store/journal/testing.ts';
 import { validateTicket } from '../../store/journal/validate.ts';
 import { openDatabase } from '../../store/open-database.ts';
+import { type CliRun, runComptoir } from '../testing.ts';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-verify-'));
 const data = join(dir, 'data');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function comptoir(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, COMPTOIR_DATA: data };
-  delete env.DATABASE_URL;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'comptoir.js'), ...args], { cwd: dir, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function comptoir(...args: string[]): Promise<CliRun> {
+  return runComptoir(args, { cwd: dir, env: { COMPTOIR_DATA: data } });
 }
 
 const open = () => openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
