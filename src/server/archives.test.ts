@@ -15,19 +15,16 @@ import {
   MANAGER,
   PINS,
   startTestServer,
-  storeTemplate,
   type TestServer,
   validatedSale,
 } from './testing.ts';
 
-let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
 let cashier: string;
 let month: string;
 
 before(async () => {
-  template = await storeTemplate(1);
-  server = await startTestServer({ template: template.dir });
+  server = await startTestServer({ registers: 1 });
   cashier = await login(server.url, 'CAISSE1', PINS.cashier);
   await validatedSale(server.url, cashier, 'archive-sale-1');
   const admin = await login(server.url, 'ADMIN', PINS.admin);
@@ -43,7 +40,6 @@ before(async () => {
 });
 after(async () => {
   await server.close();
-  template.remove();
 });
 
 const download = (path: string, token: string) => downloadFile(server.url, path, token);

@@ -7,22 +7,19 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { IMPORT_LIMIT } from './routes/imports.ts';
-import { call, login, MANAGER, PINS, startTestServer, storeTemplate, type TestServer } from './testing.ts';
+import { call, login, MANAGER, PINS, startTestServer, type TestServer } from './testing.ts';
 
-let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
 let admin: string;
 let cashier: string;
 
 before(async () => {
-  template = await storeTemplate(2);
-  server = await startTestServer({ template: template.dir });
+  server = await startTestServer({ registers: 2 });
   admin = await login(server.url, 'ADMIN', PINS.admin);
   cashier = await login(server.url, 'CAISSE1', PINS.cashier);
 });
 after(async () => {
   await server.close();
-  template.remove();
 });
 
 /** A valid EAN-13 from its first 12 digits. */

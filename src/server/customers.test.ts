@@ -1,20 +1,17 @@
 /** Customers over real HTTP: PATCH changes only the fields given and keeps every other one. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { call, login, PINS, startTestServer, storeTemplate, type TestServer } from './testing.ts';
+import { call, login, PINS, startTestServer, type TestServer } from './testing.ts';
 
-let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
 let token: string;
 
 before(async () => {
-  template = await storeTemplate(1);
-  server = await startTestServer({ template: template.dir });
+  server = await startTestServer({ registers: 1 });
   token = await login(server.url, 'CAISSE1', PINS.cashier);
 });
 after(async () => {
   await server.close();
-  template.remove();
 });
 
 const row = (code: string) =>

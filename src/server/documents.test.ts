@@ -15,20 +15,17 @@ import {
   MANAGER,
   PINS,
   startTestServer,
-  storeTemplate,
   type TestServer,
   validatedSale,
 } from './testing.ts';
 
-let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
 let cashier: string;
 let seller: string;
 let saleNumber: number;
 
 before(async () => {
-  template = await storeTemplate(1);
-  server = await startTestServer({ template: template.dir });
+  server = await startTestServer({ registers: 1 });
   await server.db.updateTable('stores').set({ siret: '12345678900011' }).execute();
   cashier = await login(server.url, 'CAISSE1', PINS.cashier);
   seller = await login(server.url, 'V01', PINS.seller);
@@ -36,7 +33,6 @@ before(async () => {
 });
 after(async () => {
   await server.close();
-  template.remove();
 });
 
 async function sale(key: string): Promise<number> {

@@ -9,28 +9,17 @@ import { type SmtpSink, startSmtpSink } from '../mail/testing/smtp-sink.ts';
 import { createArticle } from '../store/catalogue.ts';
 import { countRows } from '../store/test-dialects.ts';
 import { mailReceipts } from './mail-adapter.ts';
-import {
-  call,
-  login,
-  PINS,
-  startTestServer,
-  storeTemplate,
-  type TestServer,
-  validatedSale,
-  waitFor,
-} from './testing.ts';
+import { call, login, PINS, startTestServer, type TestServer, validatedSale, waitFor } from './testing.ts';
 import type { TicketView } from './ticket-view.ts';
 
-let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
 let sink: SmtpSink;
 let token: string;
 
 before(async () => {
   sink = await startSmtpSink();
-  template = await storeTemplate(1);
   server = await startTestServer({
-    template: template.dir,
+    registers: 1,
     receipts: (db, journal) =>
       mailReceipts(db, {
         journal,
@@ -46,7 +35,6 @@ before(async () => {
 after(async () => {
   await server.close();
   await sink.close();
-  template.remove();
 });
 
 async function ok(path: string, body?: unknown): Promise<TicketView> {

@@ -17,13 +17,11 @@ import {
   MANAGER,
   PINS,
   startTestServer,
-  storeTemplate,
   type TestServer,
   validatedSale,
   waitFor,
 } from './testing.ts';
 
-let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
 let sink: SmtpSink;
 let cashier: string;
@@ -41,9 +39,8 @@ before(async () => {
       return undefined;
     },
   });
-  template = await storeTemplate(1);
   server = await startTestServer({
-    template: template.dir,
+    registers: 1,
     receipts: (db, journal) =>
       mailReceipts(db, {
         journal,
@@ -62,7 +59,6 @@ before(async () => {
 after(async () => {
   await server.close();
   await sink.close();
-  template.remove();
 });
 
 /** A validated sale's number. */

@@ -12,25 +12,21 @@ import {
   login,
   PINS,
   startTestServer,
-  storeTemplate,
   type TestServer,
   validatedSale,
 } from './testing.ts';
 
-let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
 let cashier: string;
 let admin: string;
 
 before(async () => {
-  template = await storeTemplate(2);
-  server = await startTestServer({ template: template.dir });
+  server = await startTestServer({ registers: 2 });
   cashier = await login(server.url, 'CAISSE1', PINS.cashier);
   admin = await login(server.url, 'ADMIN', PINS.admin);
 });
 after(async () => {
   await server.close();
-  template.remove();
 });
 
 interface Settings {

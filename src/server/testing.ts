@@ -84,6 +84,8 @@ export async function startTestServer(
   options: {
     dir?: string;
     template?: string;
+    /** Without `dir` or `template`: the registers of the store made for this server (default 4). */
+    registers?: number;
     config?: ServerConfigInput;
     /** The receipt delivery (default: paper only), built on the server's database and journal. */
     receipts?: (db: Db, journal: JournalContext) => ReceiptDelivery;
@@ -93,7 +95,7 @@ export async function startTestServer(
   if (dir === undefined && options.template !== undefined) dir = copyStore(options.template);
   if (dir === undefined) {
     dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
-    await makeStore(dir);
+    await makeStore(dir, options.registers);
   }
   const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
   const events = memoryEvents();

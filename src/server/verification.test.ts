@@ -11,23 +11,19 @@ import {
   login,
   PINS,
   startTestServer,
-  storeTemplate,
   type TestServer,
   validatedSale,
 } from './testing.ts';
 
-let template: Awaited<ReturnType<typeof storeTemplate>>;
 let server: TestServer;
 let token: string;
 
 before(async () => {
-  template = await storeTemplate(1);
-  server = await startTestServer({ template: template.dir });
+  server = await startTestServer({ registers: 1 });
   token = await login(server.url, 'CAISSE1', PINS.cashier);
 });
 after(async () => {
   await server.close();
-  template.remove();
 });
 
 interface Verification {
