@@ -34,6 +34,25 @@ function readPublicKey(file: string): string {
   return pem;
 }
 
+/** Identifies the installation the options name, prints it (French lines or JSON) and returns it. */
+async function printIdentity(options: {
+  readonly root?: string;
+  readonly manifest?: string;
+  readonly publicKey?: string;
+  readonly json?: boolean;
+}) {
+  const { identifySoftware, identityLines } = await identityModule();
+  const identity = identifySoftware({
+    ...(options.root === undefined ? {} : { root: resolve(options.root) }),
+    ...(options.manifest === undefined ? {} : { manifestFile: resolve(options.manifest) }),
+    ...(options.publicKey === undefined ? {} : { publicKeyPem: readPublicKey(options.publicKey) }),
+  });
+  process.stdout.write(
+    options.json === true ? `${JSON.stringify(identity)}\n` : `${identityLines(identity).join('\n')}\n`,
+  );
+  return identity;
+}
+
 const ROOT_OPTION = ['--root <dir>', 'dossier de l’installation à contrôler (défaut : celle-ci)'] as const;
 
 export function registerSoftwareCommands(program: Command): void {
@@ -47,14 +66,7 @@ export function registerSoftwareCommands(program: Command): void {
     .option(...ROOT_OPTION)
     .action((options) =>
       runCommand(async () => {
-        const { identifySoftware, identityLines } = await identityModule();
-        const identity = identifySoftware({
-          ...(options.root === undefined ? {} : { root: resolve(options.root) }),
-          ...(options.publicKey === undefined ? {} : { publicKeyPem: readPublicKey(options.publicKey) }),
-        });
-        process.stdout.write(
-          options.json ? `${JSON.stringify(identity)}\n` : `${identityLines(identity).join('\n')}\n`,
-        );
+        await printIdentity(options);
       }),
     );
 
@@ -124,19 +136,11 @@ export function registerSoftwareCommands(program: Command): void {
     .option(...ROOT_OPTION)
     .action((options) =>
       runCommand(async () => {
-        const { identifySoftware, identityLines, identityTrusted } = await identityModule();
         if (options.manifest !== undefined && !existsSync(resolve(options.manifest))) {
           throw new CommandFailure('NOT_FOUND', `Manifeste introuvable : ${resolve(options.manifest)}`);
         }
-        const identity = identifySoftware({
-          ...(options.root === undefined ? {} : { root: resolve(options.root) }),
-          ...(options.manifest === undefined ? {} : { manifestFile: resolve(options.manifest) }),
-          ...(options.publicKey === undefined ? {} : { publicKeyPem: readPublicKey(options.publicKey) }),
-        });
-        process.stdout.write(
-          options.json ? `${JSON.stringify(identity)}\n` : `${identityLines(identity).join('\n')}\n`,
-        );
-        if (!identityTrusted(identity)) process.exitCode = 1;
+        const { identityTrusted } = await identityModule();
+        if (!identityTrusted(await printIdentity(options))) process.exitCode = 1;
       }),
     );
 }
