@@ -6,9 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import type { ArchiveReport } from '../../fiscal/archive.ts';
-import type { JournalContext } from '../../store/journal/core.ts';
-import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
-import { VERSION } from '../version.ts';
+import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { problemLines } from './verify.ts';
 
 const archiveModule = () => import('../../fiscal/archive.ts');
@@ -72,12 +70,7 @@ export function registerArchiveCommands(program: Command): void {
         return;
       }
       const dataDir = dataDirOf(options.data);
-      const ctx: JournalContext = {
-        dataDir,
-        now: () => new Date(),
-        softwareVersion: VERSION,
-        timeZone: process.env.COMPTOIR_TIME_ZONE ?? 'Europe/Paris',
-      };
+      const ctx = commandJournalContext(dataDir);
       const { ArchiveError } = await archiveModule();
       const { isJournalError } = await journalModule();
       const { exportArchive } = await exportModule();

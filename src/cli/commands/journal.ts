@@ -10,9 +10,8 @@ import { CHAINS, type Chain, type ClosureKind, type JournalRecord } from '../../
 import { shortCodeOf } from '../../fiscal/signing.ts';
 import { currencyOf, formatScaled } from '../../sales/money.ts';
 import { isStoreError } from '../../store/errors.ts';
-import type { Db, JournalContext } from '../../store/journal/index.ts';
-import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
-import { VERSION } from '../version.ts';
+import type { Db } from '../../store/journal/index.ts';
+import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 
 /** A refusal (exit 1) or unreadable input (exit 2), with its JSON and its French message. */
 class CommandFailure extends Error {
@@ -27,15 +26,6 @@ class CommandFailure extends Error {
 // The store and the engine are loaded by the sub-command that runs, so that `comptoir` starts fast.
 const journalModule = () => import('../../store/journal/index.ts');
 const scenarioModule = () => import('../../sales/scenario.ts');
-
-function journalContext(dataDir: string): JournalContext {
-  return {
-    dataDir,
-    now: () => new Date(),
-    softwareVersion: VERSION,
-    timeZone: process.env.COMPTOIR_TIME_ZONE ?? 'Europe/Paris',
-  };
-}
 
 function registerNumber(value: string | number | undefined): number {
   if (value === undefined) return 1;
@@ -202,7 +192,7 @@ export function registerJournalCommands(program: Command): void {
         const dataDir = dataDirOf(options.data);
         const { validateTicket } = await journalModule();
         return withStore(dataDir, async (db) => {
-          const done = await validateTicket(db, journalContext(dataDir), {
+          const done = await validateTicket(db, commandJournalContext(dataDir), {
             register,
             idempotencyKey: extra.idempotencyKey ?? randomUUID(),
             cashier: options.cashier ?? (await defaultUser(db, register, ['cashier', 'manager', 'admin'])),
@@ -231,7 +221,7 @@ export function registerJournalCommands(program: Command): void {
         const { closePeriod, journalNameOf } = await journalModule();
         return withStore(dataDir, async (db) => {
           const operator = options.operator ?? (await defaultUser(db, register, ['admin', 'manager']));
-          const outcome = await closePeriod(db, journalContext(dataDir), kind, { register, operator });
+          const outcome = await closePeriod(db, commandJournalContext(dataDir), kind, { register, operator });
           return {
             ok: true,
             register: journalNameOf(register),
@@ -308,7 +298,12 @@ export function registerJournalCommands(program: Command): void {
         const { rotateRegisterKey } = await journalModule();
         return withStore(dataDir, async (db) => {
           const operator = options.operator ?? (await defaultUser(db, register, ['admin']));
-          const { record, keyId } = await rotateRegisterKey(db, journalContext(dataDir), register, operator);
+          const { record, keyId } = await rotateRegisterKey(
+            db,
+            commandJournalContext(dataDir),
+            register,
+            operator,
+          );
           return { ok: true, register: record.register, keyId, jetSequence: record.sequence };
         });
       });

@@ -8,7 +8,7 @@ import { type DocumentSource, RECEIPT_KINDS, type ReceiptKind } from '../../rece
 import type { PdfFormat } from '../../receipts/pdf.ts';
 import type { StoreCertificate } from '../../receipts/pdf-signature.ts';
 import { renderText } from '../../receipts/text.ts';
-import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { SOFTWARE_NAME, VERSION } from '../version.ts';
 
 // pdfkit, pkijs, bwip-js and the ESC/POS encoder take over a second to load: they are imported by the
@@ -84,7 +84,7 @@ export async function resolveDocument(arg: string, options: SourceOptions): Prom
   }
   const { parseTicketRef, loadRecord, documentSourceOf, TicketLookupError } = await journalSourceModule();
   const { documentFromRecord, DocumentSourceError } = await fromJournalModule();
-  const { recordDuplicate, isJournalError, DEFAULT_TIME_ZONE } = await journalModule();
+  const { recordDuplicate, isJournalError } = await journalModule();
   let ref: ReturnType<typeof parseTicketRef>;
   try {
     ref = parseTicketRef(arg);
@@ -138,18 +138,14 @@ export async function resolveDocument(arg: string, options: SourceOptions): Prom
       }
       // The document must exist before its copy is journaled: a refusal writes nothing.
       documentFromRecord(await sourceOf([original]));
-      const duplicate = await recordDuplicate(
-        db,
-        { dataDir, now: () => new Date(), softwareVersion: VERSION, timeZone: DEFAULT_TIME_ZONE },
-        {
-          register,
-          original: { chain: ref.chain, sequence: ref.sequence },
-          ...(receiptKind === 'ticket' ? {} : { document: receiptKind }),
-          ...(index === undefined ? {} : { index }),
-          reason: options.reason ?? '',
-          operator: operator ?? '',
-        },
-      );
+      const duplicate = await recordDuplicate(db, commandJournalContext(dataDir), {
+        register,
+        original: { chain: ref.chain, sequence: ref.sequence },
+        ...(receiptKind === 'ticket' ? {} : { document: receiptKind }),
+        ...(index === undefined ? {} : { index }),
+        reason: options.reason ?? '',
+        operator: operator ?? '',
+      });
       const source = await sourceOf([duplicate, original]);
       return { doc: documentFromRecord(source), source };
     });
