@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { Kysely } from 'kysely';
-import type { CsvKind, ImportReport } from './csv.ts';
+import { type CsvKind, type ImportOptions, type ImportReport, importCsv } from './csv.ts';
 import type { JournalContext } from './journal/core.ts';
 import { appendJet } from './journal/operations.ts';
 import type { Database } from './schema.ts';
@@ -13,7 +13,7 @@ import type { Database } from './schema.ts';
 type Db = Kysely<Database>;
 
 /** The number of rows of `price_history`: read before and after an import to count its changes. */
-export async function countPriceChanges(db: Db): Promise<number> {
+async function countPriceChanges(db: Db): Promise<number> {
   const row = await db
     .selectFrom('price_history')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -22,7 +22,7 @@ export async function countPriceChanges(db: Db): Promise<number> {
 }
 
 /** The event's text: what was imported, from which file, and how many value changes. */
-export function importSummary(kind: CsvKind, file: string, report: ImportReport, changes: number): string {
+function importSummary(kind: CsvKind, file: string, report: ImportReport, changes: number): string {
   return `Import CSV ${kind === 'articles' ? 'd’articles' : 'de clients'} (${basename(file)}) : ${report.imported} ligne(s) importée(s) sur ${report.records}, ${changes} changement(s) de prix, de TVA ou d’éco-participation`;
 }
 
@@ -35,7 +35,7 @@ export interface JournalFailure {
  * Journals `summary` as a JET IMPORT on every register of the store. A register whose journal refuses
  * does not stop the others: its failure is returned, for the caller to say.
  */
-export async function journalImport(
+async function journalImport(
   db: Db,
   ctx: JournalContext,
   summary: string,
@@ -51,4 +51,31 @@ export async function journalImport(
     }
   }
   return failures;
+}
+
+/**
+ * A CSV import as the CLI and the server run it: `importCsv`, then the JET IMPORT on every register
+ * naming the file (`name`, as the user knows it) and the number of value changes it made.
+ */
+export async function importAndJournal(
+  db: Db,
+  ctx: JournalContext,
+  input: {
+    readonly kind: CsvKind;
+    readonly file: string;
+    readonly name: string;
+    readonly operator: string;
+    readonly options: ImportOptions;
+  },
+): Promise<{ readonly report: ImportReport; readonly failures: readonly JournalFailure[] }> {
+  const before = await countPriceChanges(db);
+  const report = await importCsv(db, input.kind, input.file, input.options);
+  const changes = (await countPriceChanges(db)) - before;
+  const failures = await journalImport(
+    db,
+    ctx,
+    importSummary(input.kind, input.name, report, changes),
+    input.operator,
+  );
+  return { report, failures };
 }

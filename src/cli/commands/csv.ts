@@ -68,30 +68,25 @@ export function registerCsvCommands(program: Command): void {
       }
       checkReadable(file);
       const tty = process.stderr.isTTY === true;
-      const { importCsv } = await csvModule();
+      const { importAndJournal } = await import('../../store/import-journal.ts');
       const dataDir = dataDirOf(options.data);
       const report = await withInitialisedStore(dataDir, async (db) => {
-        const { countPriceChanges, importSummary, journalImport } = await import(
-          '../../store/import-journal.ts'
-        );
-        const changesBefore = await countPriceChanges(db);
-        const result = await importCsv(db, kind, file, {
-          now: new Date(),
-          batchSize,
-          ...(tty
-            ? { onProgress: (done, total) => process.stderr.write(`\r${progressBar(done, total)}`) }
-            : {}),
-        });
-        if (tty) process.stderr.write('\n');
         // The import is a technical event (JET 1050) on every register, with what it changed in the
         // values that make fiscal amounts (checklist item 46; the detail is in price_history).
-        const changes = (await countPriceChanges(db)) - changesBefore;
-        const failures = await journalImport(
-          db,
-          commandJournalContext(dataDir),
-          importSummary(kind, file, result, changes),
-          'SYSTEME',
-        );
+        const { report: result, failures } = await importAndJournal(db, commandJournalContext(dataDir), {
+          kind,
+          file,
+          name: file,
+          operator: 'SYSTEME',
+          options: {
+            now: new Date(),
+            batchSize,
+            ...(tty
+              ? { onProgress: (done, total) => process.stderr.write(`\r${progressBar(done, total)}`) }
+              : {}),
+          },
+        });
+        if (tty) process.stderr.write('\n');
         for (const { register, error } of failures) {
           process.stderr.write(
             `Attention : import non journalisé pour la caisse ${register} (${error.message}).\n`,

@@ -17,8 +17,8 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type CsvKind, checkCsvFile, type ImportReport, importCsv } from '../../store/csv.ts';
-import { countPriceChanges, importSummary, journalImport } from '../../store/import-journal.ts';
+import { type CsvKind, checkCsvFile } from '../../store/csv.ts';
+import { importAndJournal } from '../../store/import-journal.ts';
 import type { JournalContext } from '../../store/journal/core.ts';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
@@ -78,20 +78,18 @@ export function importRoutes(api: Api, ctx: AppContext, journal: JournalContext)
     const view: JobView = { id: randomUUID(), kind, file: name, total, done: 0, finished: false };
     const run = (async () => {
       try {
-        const changesBefore = await countPriceChanges(ctx.db);
-        const report: ImportReport = await importCsv(ctx.db, kind, file, {
-          now: ctx.clock(),
-          onProgress: (done) => {
-            view.done = done;
+        const { report, failures } = await importAndJournal(ctx.db, journal, {
+          kind,
+          file,
+          name,
+          operator,
+          options: {
+            now: ctx.clock(),
+            onProgress: (done) => {
+              view.done = done;
+            },
           },
         });
-        const changes = (await countPriceChanges(ctx.db)) - changesBefore;
-        const failures = await journalImport(
-          ctx.db,
-          journal,
-          importSummary(kind, name, report, changes),
-          operator,
-        );
         for (const { register, error } of failures) {
           process.stderr.write(
             `Attention : import non journalisé pour la caisse ${register} (${error.message}).\n`,
