@@ -166,6 +166,27 @@ function TextField(props: {
   );
 }
 
+/** A labelled list of choices, from their French names by value. */
+function ChoiceField<T extends string>(props: {
+  label: string;
+  value: T;
+  names: Readonly<Record<T, string>>;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as T)}>
+        {(Object.entries(props.names) as [T, string][]).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function CheckField(props: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
   return (
     <label class="check">
@@ -317,19 +338,12 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
             invalid={invalid('name')}
             onInput={(name) => setR({ ...r, name })}
           />
-          <label>
-            Imprimante
-            <select
-              value={r.printerKind}
-              onChange={(e) => setR({ ...r, printerKind: e.currentTarget.value as PrinterKind })}
-            >
-              {Object.entries(PRINTER_NAMES).map(([kind, label]) => (
-                <option key={kind} value={kind}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceField
+            label="Imprimante"
+            value={r.printerKind}
+            names={PRINTER_NAMES}
+            onChange={(printerKind) => setR({ ...r, printerKind })}
+          />
           <TextField
             label="Vendeur par défaut (code, vide : aucun)"
             value={r.defaultSellerCode ?? ''}
@@ -622,16 +636,7 @@ function ReceiptForm(props: { receipt: MailSettings; save: Save }) {
           />
           <fieldset>
             <legend>Messages des e-mails</legend>
-            <label>
-              Document
-              <select value={type} onChange={(e) => setType(e.currentTarget.value as MailDocumentType)}>
-                {Object.entries(DOCUMENT_NAMES).map(([t, label]) => (
-                  <option key={t} value={t}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <ChoiceField label="Document" value={type} names={DOCUMENT_NAMES} onChange={setType} />
             <TextField
               label="Objet du message (vide : l’objet par défaut)"
               value={template.subject ?? ''}
@@ -708,19 +713,12 @@ function SmtpForm(props: { smtp: SettingsData['smtp']; save: Save }) {
             invalid={invalid('port')}
             onInput={(port) => setValues({ ...values, port })}
           />
-          <label>
-            Sécurité
-            <select
-              value={values.security}
-              onChange={(e) => setValues({ ...values, security: e.currentTarget.value as SmtpSecurity })}
-            >
-              {Object.entries(SECURITY_NAMES).map(([kind, label]) => (
-                <option key={kind} value={kind}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceField
+            label="Sécurité"
+            value={values.security}
+            names={SECURITY_NAMES}
+            onChange={(security) => setValues({ ...values, security })}
+          />
           <TextField
             label="Utilisateur"
             value={values.user}
