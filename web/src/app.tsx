@@ -2,7 +2,7 @@
 import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, hasToken, type RegisterInfo, type SessionInfo, setToken } from './api.ts';
-import { Register } from './register.tsx';
+import { Register } from './register/index.tsx';
 
 const BackOffice = lazy(() => import('./backoffice.tsx').then((m) => ({ default: m.BackOffice })));
 
