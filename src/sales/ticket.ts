@@ -119,7 +119,8 @@ export type TicketCommand =
       readonly price: Minor | null;
       readonly components: readonly ArticleData[];
     }
-  | { readonly type: 'total' }
+  /** `authorized`: a manager lifts the limits for every discount already on the ticket (seed 001). */
+  | ({ readonly type: 'total' } & Authorizable)
   | { readonly type: 'backToLines' }
   | ({
       readonly type: 'addPayment';
@@ -195,7 +196,7 @@ export function applyCommand(state: TicketState, command: TicketCommand): Comman
       if (!state.held) return fail('WRONG_PHASE');
       return ok({ ...state, held: false });
     case 'total':
-      return total(state);
+      return total(command.authorized === true ? withAuthorizedDiscounts(state) : state);
     case 'backToLines':
       if (state.phase !== 'payment' || state.payments.length > 0) return fail('WRONG_PHASE');
       return ok({ ...state, phase: 'lines' });
@@ -358,6 +359,21 @@ function editArticle(line: ArticleLine, command: PointedCommand): ArticleLine | 
   }
 }
 
+/** Every discount of the ticket marked as authorized by a manager (lines, sub-totals, footer). */
+function withAuthorizedDiscounts(state: TicketState): TicketState {
+  const lift = (discount: Discount | null) => (discount === null ? null : authorize(discount, true));
+  return withResult({
+    ...state,
+    items: state.items.map((item): DraftItem => {
+      if (item.kind === 'subtotal') return { ...item, discount: lift(item.discount) };
+      if (item.kind === 'article')
+        return { ...item, line: { ...item.line, discount: lift(item.line.discount) } };
+      return item;
+    }),
+    footerDiscount: lift(state.footerDiscount),
+  });
+}
+
 function total(state: TicketState): CommandOutcome {
   if (state.phase !== 'lines') return fail('WRONG_PHASE');
   const blocking = state.result.errors.find((e) => LINE_ERRORS.has(e.code));
@@ -406,7 +422,40 @@ function checked(before: TicketState, after: Omit<TicketState, 'result'>): Comma
     (e) => EDIT_ERRORS.has(e.code) && !before.result.errors.some((b) => b.code === e.code),
   );
   if (introduced !== undefined) return { ok: false, error: introduced };
+  const overLimit = next.result.errors.find((e) => e.code === 'DISCOUNT_LIMIT_EXCEEDED');
+  if (overLimit !== undefined) {
+    // The ticket already had a discount over the limit (a limit lowered while it was open): the
+    // discounts it had, unchanged, are set aside, and what this change brings is checked alone.
+    const probe = withResult(sparingUnchanged(before, after));
+    if (probe.result.errors.some((e) => e.code === 'DISCOUNT_LIMIT_EXCEEDED'))
+      return { ok: false, error: overLimit };
+  }
   return { ok: true, state: next };
+}
+
+/** `after` with every discount that `before` already had, unchanged, marked as authorized. */
+function sparingUnchanged(
+  before: TicketState,
+  after: Omit<TicketState, 'result'>,
+): Omit<TicketState, 'result'> {
+  const same = (a: Discount | null, b: Discount | null) => JSON.stringify(a) === JSON.stringify(b);
+  const spare = (discount: Discount | null, earlier: Discount | null | undefined) =>
+    discount !== null && earlier !== undefined && same(discount, earlier)
+      ? authorize(discount, true)
+      : discount;
+  const earlier = new Map(before.items.map((item) => [item.id, item]));
+  return {
+    ...after,
+    items: after.items.map((item): DraftItem => {
+      const old = earlier.get(item.id);
+      if (item.kind === 'subtotal' && old?.kind === 'subtotal')
+        return { ...item, discount: spare(item.discount, old.discount) };
+      if (item.kind === 'article' && old?.kind === 'article')
+        return { ...item, line: { ...item.line, discount: spare(item.line.discount, old.line.discount) } };
+      return item;
+    }),
+    footerDiscount: spare(after.footerDiscount, before.footerDiscount),
+  };
 }
 
 function insertItem(

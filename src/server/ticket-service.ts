@@ -103,6 +103,13 @@ function decode(json: string): { state: TicketState; meta: TicketMeta } {
   return { state: { ...base, result: computeTicket(toInput(base)) }, meta: stored.meta };
 }
 
+/** The entry with the register's current settings (the same entry when they have not changed). */
+function withSettings(entry: TicketEntry, settings: TicketSettings): TicketEntry {
+  if (entry.state.settings === settings) return entry;
+  const base = { ...entry.state, settings };
+  return { ...entry, state: { ...base, result: computeTicket(toInput(base)) } };
+}
+
 type Row = {
   id: string;
   register_number: number;
@@ -341,9 +348,12 @@ export class TicketService {
     step: (entry: TicketEntry) => Promise<Change> | Change,
   ): Promise<TicketEntry> {
     return this.exclusive(id, async () => {
-      const entry = await this.get(session, id);
-      if (entry.status === 'validated') throw conflict('TICKET_VALIDATED', 'Ce ticket est déjà validé');
-      if (entry.status === 'abandoned') throw conflict('TICKET_ABANDONED', 'Ce ticket a été abandonné');
+      const stored = await this.get(session, id);
+      if (stored.status === 'validated') throw conflict('TICKET_VALIDATED', 'Ce ticket est déjà validé');
+      if (stored.status === 'abandoned') throw conflict('TICKET_ABANDONED', 'Ce ticket a été abandonné');
+      // Every step is checked against the register's settings of now (a discount limit lowered
+      // while the ticket was open applies on the spot, not only at validation).
+      const entry = withSettings(stored, (await this.register(stored.register)).settings);
       const change = await step(entry);
       const status: TicketStatus = change.state.held ? 'held' : 'open';
       const meta = change.meta ?? entry.meta;

@@ -334,6 +334,16 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
     discountBody,
     async (state, body, session, address) => {
       const { percent, amount } = body;
+      if (
+        (percent !== undefined || amount !== undefined) &&
+        !state.items.some((i) => i.kind !== 'subtotal')
+      ) {
+        throw new ApiError(
+          422,
+          'EMPTY_TICKET',
+          'Remise en pied impossible : le ticket n’a encore aucun article',
+        );
+      }
       const discount =
         percent !== undefined
           ? { kind: 'percent' as const, rate: percent }
@@ -419,7 +429,23 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
 
   step('hold', 'Mise en attente', emptyBody, simple({ type: 'hold' }));
   step('resume', 'Reprise attente', emptyBody, simple({ type: 'resume' }));
-  step('total', 'Total : passer aux règlements', emptyBody, simple({ type: 'total' }));
+  step(
+    'total',
+    'Total : passer aux règlements ; une remise au-delà de la limite (abaissée depuis) demande le code d’un responsable',
+    z.strictObject({ authorization: authorizationSchema.optional() }).nullish(),
+    async (state, body, session, address) => ({
+      state: await confidential(
+        session,
+        address,
+        state,
+        (authorized) => ({ type: 'total', authorized }),
+        'DISCOUNT_LIMIT_EXCEEDED',
+        'discount_over_limit',
+        body?.authorization ?? undefined,
+        'remises du ticket au-delà de la limite',
+      ),
+    }),
+  );
   step('back-to-lines', 'Annuler Total : revenir aux lignes', emptyBody, simple({ type: 'backToLines' }));
 
   step(
