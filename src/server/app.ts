@@ -17,7 +17,7 @@ import {
   serializerCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { JournalContext } from '../store/journal/index.ts';
 import type { ServerConfig } from './config.ts';
 import type { AppContext, HealthProbes } from './context.ts';
@@ -42,6 +42,7 @@ import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
 import { staticRoutes } from './static.ts';
 import { TicketService } from './ticket-service.ts';
+import { defaultMessages, issueSentence, issueText } from './validation-text.ts';
 import { VERSION } from './version.ts';
 
 declare module 'fastify' {
@@ -74,8 +75,6 @@ export interface AppDependencies {
   readonly webDir?: string;
 }
 
-const french = z.locales.fr().localeError;
-
 interface IssueCarrier extends Error {
   issues?: readonly z.core.$ZodIssue[];
 }
@@ -85,10 +84,12 @@ function validationError(error: FastifyError & IssueCarrier & { validationContex
   const where = error.validationContext ?? 'body';
   const path = issue?.path.map(String).join('.') ?? '';
   const field = path === '' ? where : path;
-  let message = issue?.message ?? 'Saisie invalide';
-  if (issue?.code === 'unrecognized_keys') message = `Champ(s) inconnu(s) : ${issue.keys.join(', ')}`;
-  return new ApiError(400, 'INVALID_INPUT', `Saisie invalide (${field}) : ${message}`, field, {
-    issues: (error.issues ?? []).slice(0, 5).map((i) => ({ path: i.path.map(String), message: i.message })),
+  const message =
+    issue === undefined ? 'Saisie invalide' : `Saisie invalide : ${issueSentence(issue, where)}`;
+  return new ApiError(400, 'INVALID_INPUT', message, field, {
+    issues: (error.issues ?? [])
+      .slice(0, 5)
+      .map((i) => ({ path: i.path.map(String), message: issueSentence(i, where) })),
   });
 }
 
@@ -129,9 +130,10 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   });
 
   app.setValidatorCompiler(({ schema }) => (data: unknown) => {
-    const result = (schema as z.ZodType).safeParse(data, { error: french });
+    const result = (schema as z.ZodType).safeParse(data, { error: defaultMessages, reportInput: true });
     if (result.success) return { value: result.data };
-    const error: IssueCarrier = new Error(result.error.issues[0]?.message ?? 'Saisie invalide');
+    const first = result.error.issues[0];
+    const error: IssueCarrier = new Error(first === undefined ? 'Saisie invalide' : issueText(first));
     error.issues = result.error.issues;
     return { error };
   });
