@@ -37,6 +37,7 @@ import { registerInfoRoutes } from './routes/register-info.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { shortcutRoutes } from './routes/shortcuts.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
@@ -223,6 +224,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     importRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
+  shortcutRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
 
   app.addHook('onClose', async () => {

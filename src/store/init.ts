@@ -19,6 +19,7 @@ import { DEMO_TARIFF_PRO, type DemoCounts, generateDemoShop } from './demo.ts';
 import { StoreError } from './errors.ts';
 import { hashPin } from './pin.ts';
 import { createDepot, createPaymentMode, createRegister, createStore, createUser } from './setup.ts';
+import { addDemoShortcuts } from './shortcuts.ts';
 import { inTransaction } from './transaction.ts';
 import {
   articleInputSchema,
@@ -153,6 +154,7 @@ export async function addDemoShop(
     for (const line of shop.stock) await setStock(trx, line.ref, DEPOT_CODE, line.quantity);
     for (const promotion of shop.promotions) await addPromotion(trx, promotion);
     for (const customer of shop.customers) await createCustomer(trx, customer, now);
+    await addDemoShortcuts(trx, REGISTER_NUMBER, shop.articles);
     return { articles: shop.articles.length, customers: shop.customers.length };
   });
 }

@@ -303,6 +303,18 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   price_history: PriceHistoryTable;
   mail_settings: MailSettingsTable;
+  register_shortcuts: RegisterShortcutsTable;
+}
+
+/** An article shortcut button of a register (migration 0010, `src/store/shortcuts.ts`). */
+export interface RegisterShortcutsTable {
+  id: Generated<number>;
+  register_id: number;
+  position: number;
+  article_ref: string;
+  label: string;
+  color: string;
+  picture: string | null;
 }
 
 export type StoreRow = Selectable<StoresTable>;
@@ -350,6 +362,7 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly (keyof Database)[] = [
   'customers',
   'mail_settings',
   'mail_outbox',
+  'register_shortcuts',
 ];
 
 /** One e-mail to send (migration 0003, `src/mail/outbox.ts`); instants are ISO 8601 UTC texts. */

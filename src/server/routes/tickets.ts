@@ -433,18 +433,29 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
     'total',
     'Total : passer aux règlements ; une remise au-delà de la limite (abaissée depuis) demande le code d’un responsable',
     z.strictObject({ authorization: authorizationSchema.optional() }).nullish(),
-    async (state, body, session, address) => ({
-      state: await confidential(
-        session,
-        address,
-        state,
-        (authorized) => ({ type: 'total', authorized }),
-        'DISCOUNT_LIMIT_EXCEEDED',
-        'discount_over_limit',
-        body?.authorization ?? undefined,
-        'remises du ticket au-delà de la limite',
-      ),
-    }),
+    async (state, body, session, address) => {
+      const register = await ctx.tickets.register(session.register);
+      if (register.sellerMandatory && state.seller === null) {
+        throw new ApiError(
+          422,
+          'SELLER_REQUIRED',
+          'Vendeur obligatoire sur cette caisse : saisissez son code (F4) avant le total',
+          'seller',
+        );
+      }
+      return {
+        state: await confidential(
+          session,
+          address,
+          state,
+          (authorized) => ({ type: 'total', authorized }),
+          'DISCOUNT_LIMIT_EXCEEDED',
+          'discount_over_limit',
+          body?.authorization ?? undefined,
+          'remises du ticket au-delà de la limite',
+        ),
+      };
+    },
   );
   step('back-to-lines', 'Annuler Total : revenir aux lignes', emptyBody, simple({ type: 'backToLines' }));
 
