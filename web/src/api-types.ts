@@ -7,11 +7,14 @@ import type { z } from 'zod';
 import type { journalRecordView } from '../../src/server/record-schema.ts';
 import type { registerInfoView } from '../../src/server/register-schema.ts';
 import type { itemView, ticketView } from '../../src/server/schemas.ts';
+import type { shortcutView } from '../../src/server/shortcut-schema.ts';
 
 export type Ticket = z.output<typeof ticketView>;
 export type Item = z.output<typeof itemView>;
 export type RegisterInfo = z.output<typeof registerInfoView>;
 export type Authorization = { userCode: string; pin: string };
+/** An article shortcut of a register (`GET /api/register/shortcuts`). */
+export type RegisterShortcut = z.output<typeof shortcutView>;
 /** A record of the fiscal journal as `/api/sales` and `/api/closures` show it. */
 export type JournalRecord = z.output<typeof journalRecordView>;
 

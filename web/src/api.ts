@@ -8,9 +8,24 @@ import type { ClosurePayload, DuplicatePayload, SalePayload } from '../../src/se
 import type { identityView } from '../../src/server/routes/health.ts';
 import type { articleRecordView, articleView, importJobView, sessionView } from '../../src/server/schemas.ts';
 import type { RegisterSettings } from '../../src/store/validation.ts';
-import type { Authorization, Customer, JournalRecord, RegisterInfo, Ticket } from './api-types.ts';
+import type {
+  Authorization,
+  Customer,
+  JournalRecord,
+  RegisterInfo,
+  RegisterShortcut,
+  Ticket,
+} from './api-types.ts';
 
-export type { Authorization, Customer, Item, JournalRecord, RegisterInfo, Ticket } from './api-types.ts';
+export type {
+  Authorization,
+  Customer,
+  Item,
+  JournalRecord,
+  RegisterInfo,
+  RegisterShortcut,
+  Ticket,
+} from './api-types.ts';
 
 export type Article = z.output<typeof articleView>;
 export type SessionInfo = z.output<typeof sessionView>;
@@ -113,6 +128,18 @@ async function send<T>(method: string, path: string, body?: { type: string; data
     );
   }
   return parsed as T;
+}
+
+export interface ShortcutList {
+  register: number;
+  items: RegisterShortcut[];
+}
+/** One button as the editor sends it (`PUT /api/registers/:number/shortcuts`). */
+export interface ShortcutChange {
+  ref: string;
+  label: string;
+  color: string;
+  picture: string | null;
 }
 
 /** `GET /api/outbox` items (src/server/routes/mail.ts `outboxItemView`). */
@@ -264,6 +291,14 @@ export const api = {
     call<SessionInfo>('POST', '/api/session/switch', { userCode, pin }),
   logout: () => call<{ ok: true }>('DELETE', '/api/session'),
   register: () => call<RegisterInfo>('GET', '/api/register'),
+  /** The article shortcuts of the session's register (its touch grid). */
+  registerShortcuts: () => call<ShortcutList>('GET', '/api/register/shortcuts'),
+  shortcuts: (register: number) => call<ShortcutList>('GET', `/api/registers/${register}/shortcuts`),
+  saveShortcuts: (register: number, shortcuts: ShortcutChange[], authorization?: Authorization) =>
+    call<ShortcutList>('PUT', `/api/registers/${register}/shortcuts`, {
+      shortcuts,
+      ...withAuth(authorization),
+    }),
   info: () => call<SoftwareIdentity>('GET', '/api/info'),
   tickets: (status?: Ticket['status']) =>
     call<{ items: Ticket[] }>('GET', `/api/tickets${status === undefined ? '' : `?${q({ status })}`}`),

@@ -48,6 +48,12 @@ export function App() {
     setInfo(null);
   };
 
+  const screen = checking || session === null || info === null ? 'login' : view;
+  useEffect(() => {
+    if (screen === 'login') document.title = 'Connexion — Comptoir';
+    else if (screen === 'backoffice') document.title = 'Gestion — Comptoir';
+  }, [screen]);
+
   if (checking) return <p role="status">Connexion…</p>;
   if (session === null || info === null) {
     return (
@@ -84,6 +90,7 @@ function Login(props: { onLogin: (session: SessionInfo, info: RegisterInfo) => v
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const first = useRef<HTMLInputElement>(null);
+  const pinField = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
   return (
     <main class="login">
@@ -100,7 +107,12 @@ function Login(props: { onLogin: (session: SessionInfo, info: RegisterInfo) => v
               localStorage.setItem('comptoir.register', register);
               props.onLogin(answer, await api.register());
             })
-            .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+            .catch((e: unknown) => {
+              setError(e instanceof Error ? e.message : String(e));
+              // The button was disabled while waiting: the focus goes back to the PIN, to type it again.
+              setPin('');
+              setTimeout(() => pinField.current?.focus(), 0);
+            })
             .finally(() => setBusy(false));
         }}
       >
@@ -116,6 +128,7 @@ function Login(props: { onLogin: (session: SessionInfo, info: RegisterInfo) => v
         <label>
           PIN
           <input
+            ref={pinField}
             type="password"
             inputMode="numeric"
             autocomplete="current-password"

@@ -6,6 +6,15 @@ import type { ReceiptChoice } from './register/state.ts';
 
 export type { ReceiptChoice };
 
+const FOCUSABLE =
+  'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A modal dialog: the focus goes in (on `data-autofocus`, else the first field; with no field, on
+ * the dialog itself, so that a stray Enter chooses nothing), stays in (Tab and Shift+Tab go round),
+ * Escape closes it when it can be closed, and the focus goes back to what opened it (or to the
+ * screen's `data-focus-home` field when that is gone).
+ */
 export function Dialog(props: {
   title: string;
   onClose?: () => void;
@@ -15,10 +24,28 @@ export function Dialog(props: {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const within = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const first =
       within?.querySelector<HTMLElement>('[data-autofocus]:not(:disabled)') ??
-      within?.querySelector<HTMLElement>('input, select, button');
-    first?.focus();
+      within?.querySelector<HTMLElement>(
+        'input:not(:disabled), select:not(:disabled), textarea:not(:disabled)',
+      );
+    (first ?? within)?.focus();
+    return () => {
+      const now = document.activeElement;
+      // Something else took the focus on purpose (the viseur…): it keeps it.
+      if (now !== null && now !== document.body && !(within?.contains(now) ?? false) && now.isConnected)
+        return;
+      const back =
+        opener?.isConnected && !(opener as HTMLButtonElement).disabled
+          ? opener
+          : document.querySelector<HTMLElement>('[data-focus-home]');
+      // After this render: the dialog is gone, what is behind it may have changed.
+      setTimeout(() => {
+        const active = document.activeElement;
+        if (active === null || active === document.body || !active.isConnected) back?.focus();
+      }, 0);
+    };
   }, []);
   return (
     <div class="overlay">
@@ -28,10 +55,31 @@ export function Dialog(props: {
         role="dialog"
         aria-modal="true"
         aria-label={props.title}
+        tabIndex={-1}
         onKeyDown={(event) => {
           if (event.key === 'Escape' && props.onClose !== undefined) {
             event.preventDefault();
+            event.stopPropagation();
             props.onClose();
+            return;
+          }
+          if (event.key !== 'Tab') return;
+          const items = [...(ref.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])].filter(
+            (el) => el.offsetParent !== null || el === document.activeElement,
+          );
+          const firstItem = items[0];
+          const lastItem = items[items.length - 1];
+          if (firstItem === undefined || lastItem === undefined) {
+            event.preventDefault();
+            return;
+          }
+          const active = document.activeElement;
+          if (event.shiftKey && (active === firstItem || active === ref.current)) {
+            event.preventDefault();
+            lastItem.focus();
+          } else if (!event.shiftKey && active === lastItem) {
+            event.preventDefault();
+            firstItem.focus();
           }
         }}
       >
@@ -149,6 +197,11 @@ export function ReceiptDialog(props: {
   total: string;
   email: string;
   canSave: boolean;
+  /**
+   * « Poster le ticket par e-mail » without saving: offered to the counter customer (the address
+   * typed is not kept) and to a customer who agreed; not to one who cannot receive mail.
+   */
+  offerPlainEmail: boolean;
   error: string | null;
   busy: boolean;
   onChoose: (choice: ReceiptChoice, email: string, gift: boolean) => void;
@@ -192,9 +245,11 @@ export function ReceiptDialog(props: {
         <button type="button" disabled={props.busy} onClick={() => choose('print')}>
           Le client veut un ticket physique
         </button>
-        <button type="button" disabled={props.busy} onClick={() => choose('email')}>
-          Poster le ticket par e-mail
-        </button>
+        {props.offerPlainEmail ? (
+          <button type="button" disabled={props.busy} onClick={() => choose('email')}>
+            Poster le ticket par e-mail
+          </button>
+        ) : null}
         <button type="button" disabled={props.busy} onClick={() => choose('none')}>
           Le client ne veut pas de ticket
         </button>

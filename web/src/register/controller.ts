@@ -1,10 +1,11 @@
 /**
- * The register's actions: every key, button and dialog answer of the screen turned into calls to
- * the server, one after the other (a scanner may send the next code before the answer), and into
- * events of the state module (`state.ts`). The zones and dialogs get this controller and call it.
+ * The register's controller: the state (`state.ts`) with its reducer, the calls to the server one
+ * after the other (a scanner may send the next code before the answer), the manager's code asked in
+ * place when the server says an operation is confidential, and the keyboard (`keymap.ts`). What each
+ * key and button does is in `actions.ts`; the zones and dialogs get this controller and call it.
  */
 import type { RefObject } from 'preact';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
   type Article,
@@ -12,48 +13,37 @@ import {
   api,
   type Customer,
   type RegisterInfo,
+  type RegisterShortcut,
   type SessionInfo,
   type Ticket,
 } from '../api.ts';
-import type { ReceiptChoice } from '../dialogs.tsx';
-import { formatMoney, looksLikeBarcode, parseMoney, parsePercent, parseQuantity } from '../format.ts';
+import { formatMoney } from '../format.ts';
+import { type CounterActions, counterActions } from './actions.ts';
+import { actionFor } from './keymap.ts';
 import {
   type Column,
   type DialogState,
-  discountPath,
   INITIAL_STATE,
   type Message,
+  type RegisterEvent,
   type RegisterState,
   type Role,
   readColumns,
   reduce,
   type SearchHit,
   type SearchKind,
-  saleDoneNote,
-  searchKindOf,
-  serverReceiptChoice,
   ticketToTakeUp,
 } from './state.ts';
 
-/** The idempotency key of a ticket's validation, kept for the tab's life (a retry sends it again). */
-function idempotencyKey(ticket: Ticket): string {
-  const stored = sessionStorage.getItem(`comptoir.key.${ticket.id}`);
-  if (stored !== null) return stored;
-  const key = `${ticket.id}.${crypto.randomUUID()}`;
-  sessionStorage.setItem(`comptoir.key.${ticket.id}`, key);
-  return key;
-}
-
-/** Shortcut article buttons (zone 6): references kept on this register. */
-function loadShortcuts(): string[] {
-  try {
-    const saved = JSON.parse(localStorage.getItem('comptoir.shortcuts') ?? 'null') as string[] | null;
-    if (Array.isArray(saved)) return saved.slice(0, 16);
-  } catch {}
-  return [];
-}
-
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** How a seller's role reads on the search list. */
+const ROLE_NAMES: Readonly<Record<string, string>> = {
+  admin: 'Administrateur',
+  manager: 'Responsable',
+  cashier: 'Caissier',
+  seller: 'Vendeur',
+};
 
 export interface RegisterProps {
   session: SessionInfo;
@@ -65,18 +55,36 @@ export interface RegisterProps {
 
 export type PaymentMode = RegisterInfo['paymentModes'][number];
 
-export interface Controller {
+/** What the zones and dialogs read and call. */
+export interface Controller extends CounterActions {
   readonly props: RegisterProps;
   readonly state: RegisterState;
   /** What is typed in the viseur (kept here: a key may come before the next render). */
   readonly text: string;
   readonly setText: (text: string) => void;
   readonly viseur: RefObject<HTMLInputElement | null>;
+  /** The payment modes' buttons (the focus goes there once the amount is given). */
+  readonly modes: RefObject<HTMLElement | null>;
   readonly customer: Customer | null;
   readonly setCustomer: (customer: Customer | null) => void;
   readonly columns: Set<Column>;
   readonly setColumns: (columns: Set<Column>) => void;
-  readonly shortcuts: readonly string[];
+  /** The register's article shortcuts (zone 6), from the server; null while they load. */
+  readonly shortcuts: readonly RegisterShortcut[] | null;
+  readonly focusViseur: () => void;
+}
+
+/** The core the actions are built on (`actions.ts`). */
+export interface Core {
+  readonly props: RegisterProps;
+  readonly stateRef: { readonly current: RegisterState };
+  readonly dispatch: (event: RegisterEvent) => void;
+  readonly viseur: RefObject<HTMLInputElement | null>;
+  readonly customer: Customer | null;
+  readonly setCustomer: (customer: Customer | null) => void;
+  readonly setText: (text: string) => void;
+  /** What is in the viseur now (read from the field: a key may come before the next render). */
+  readonly typed: () => string;
   readonly focusViseur: () => void;
   readonly setDialog: (dialog: DialogState) => void;
   readonly closeDialog: () => void;
@@ -95,51 +103,25 @@ export interface Controller {
     done: (result: T) => Promise<void> | void,
     refused: (text: string) => void,
   ) => Promise<void>;
-  readonly enter: () => void;
   readonly openSearch: (kind: SearchKind, query: string) => Promise<void>;
-  readonly pick: (kind: SearchKind, value: string) => void;
   readonly addArticle: (value: string) => Promise<void>;
-  readonly keys: {
-    quantity: () => void;
-    price: () => void;
-    percent: () => void;
-    amount: () => void;
-    subtotal: () => void;
-    total: () => void;
-    cancel: () => void;
-    other: () => void;
-  };
-  readonly pay: (mode: PaymentMode) => void;
   readonly openNext: (note: string) => Promise<void>;
-  readonly chooseReceipt: (choice: ReceiptChoice, email: string, gift: boolean) => void;
-  readonly resumeHeld: (held: Ticket) => void;
-  readonly functions: {
-    hold: () => void;
-    resume: () => void;
-    switchUser: () => void;
-    vat: () => void;
-    priceCheck: () => void;
-    reprint: () => void;
-    composition: () => void;
-    offers: () => void;
-    invoice: () => void;
-  };
 }
 
 export function useRegister(props: RegisterProps): Controller {
-  const { info } = props;
   const [state, dispatch] = useReducer(reduce, INITIAL_STATE);
   const [text, setText] = useState('');
   const [customer, setCustomer] = useState<Customer | null>(null);
   const [columns, setColumns] = useState<Set<Column>>(() =>
     readColumns(localStorage.getItem('comptoir.columns')),
   );
-  const shortcuts = useMemo(loadShortcuts, []);
+  const [shortcuts, setShortcuts] = useState<readonly RegisterShortcut[] | null>(null);
   const viseur = useRef<HTMLInputElement>(null);
+  const modes = useRef<HTMLElement>(null);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const stateRef = useRef(state);
   stateRef.current = state;
-  const { ticket, role } = state;
+  const { ticket } = state;
 
   const focusViseur = useCallback(() => viseur.current?.focus(), []);
   const setDialog = useCallback((dialog: DialogState) => dispatch({ type: 'dialog', dialog }), []);
@@ -256,10 +238,27 @@ export function useRegister(props: RegisterProps): Controller {
   useEffect(() => {
     void enqueue(startTicket);
   }, [enqueue, startTicket]);
-  const ready = ticket !== null;
   useEffect(() => {
-    if (ready) viseur.current?.focus();
-  }, [ready]);
+    api.registerShortcuts().then(
+      (answer) => setShortcuts(answer.items),
+      () => setShortcuts([]),
+    );
+  }, []);
+
+  // The focus goes where the next keystroke belongs, once the screen shows it.
+  const ready = ticket !== null;
+  const { target, seq } = state.focus;
+  useEffect(() => {
+    if (!ready || seq < 0) return;
+    if (target === 'modes') {
+      const first = modes.current?.querySelector<HTMLElement>('button:not(:disabled)');
+      if (first !== undefined && first !== null) {
+        first.focus();
+        return;
+      }
+    }
+    viseur.current?.focus();
+  }, [ready, target, seq]);
 
   // Zone 2: the customer's card, read again when the ticket's customer changes.
   const customerCode = ticket?.customer?.code ?? null;
@@ -310,7 +309,7 @@ export function useRegister(props: RegisterProps): Controller {
           hits = page.items.map((s) => ({
             key: s.sellerCode,
             label: `${s.sellerCode} — ${s.name}`,
-            detail: s.role,
+            detail: ROLE_NAMES[s.role] ?? s.role,
             value: s.sellerCode,
           }));
         }
@@ -330,310 +329,21 @@ export function useRegister(props: RegisterProps): Controller {
     [act, setRole],
   );
 
-  /** Enter in the viseur: what it means follows the viseur's role. */
-  const enter = useCallback(() => {
-    const value = (viseur.current?.value ?? text).trim();
-    setText('');
-    const current = stateRef.current.ticket;
-    if (current === null) return;
-    if (current.phase === 'payment') {
-      if (value !== '') setMessage({ error: false, text: 'Montant saisi : choisissez le mode de règlement' });
-      setText(value);
-      return;
-    }
-    if (role === 'seller') {
-      if (looksLikeBarcode(value)) {
-        // A card or an article scanned before the seller was given: the seller stays the default.
-        setRole('customer');
-        void enqueue(async () => {
-          try {
-            show(await api.step(current.id, 'customer', { text: value }));
-            setRole('ref');
-          } catch (error) {
-            if (!(error instanceof ApiError) || error.status !== 404) throw error;
-            show(await api.step(current.id, 'lines', { text: value }));
-            setRole('ref');
-          }
-        });
-        return;
-      }
-      if (value === '' && info.defaultSeller === null) {
-        // No seller for this register: an empty Enter goes on to the customer (seed 001).
-        setRole('customer');
-        return;
-      }
-      void act('seller', { code: value }, () => setRole('customer'));
-      return;
-    }
-    if (role === 'customer') {
-      if (value === '') {
-        setRole('ref');
-        return;
-      }
-      if (value.startsWith('-') && value.length > 1) {
-        void openSearch('customer', value);
-        return;
-      }
-      void enqueue(async () => {
-        try {
-          show(await api.step(current.id, 'customer', { text: value }));
-          setRole('ref');
-        } catch (error) {
-          if (looksLikeBarcode(value) && error instanceof ApiError && error.status === 404) {
-            show(await api.step(current.id, 'lines', { text: value }));
-            setRole('ref');
-            return;
-          }
-          if (error instanceof ApiError && error.code === 'AMBIGUOUS_CUSTOMER') {
-            await openSearch('customer', value);
-            return;
-          }
-          throw error;
-        }
-      });
-      return;
-    }
-    if (value === '') return;
-    if (role === 'designation') {
-      void openSearch('article', `-${value.replace(/^-/, '')}`);
-      return;
-    }
-    if (/^[-*+]./.test(value)) {
-      void openSearch('article', value);
-      return;
-    }
-    void enqueue(async () => {
-      try {
-        show(await api.step(current.id, 'lines', { text: value }));
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'AMBIGUOUS_ARTICLE') {
-          await openSearch('article', value);
-          return;
-        }
-        if (error instanceof ApiError && error.needsManager) {
-          setText(value);
-        }
-        throw error;
-      }
-    });
-  }, [text, role, act, enqueue, show, openSearch, info.defaultSeller, setMessage, setRole]);
-
-  const pick = useCallback(
-    (kind: SearchKind, value: string) => {
-      closeDialog();
-      if (kind === 'article') void addArticle(value);
-      else if (kind === 'customer') void act('customer', { text: value }, () => setRole('ref'));
-      else void act('seller', { code: value }, () => setRole('customer'));
-      focusViseur();
-    },
-    [act, addArticle, focusViseur, closeDialog, setRole],
-  );
-
-  const needNumber = (what: string) =>
-    setMessage({ error: true, text: `Saisissez ${what} dans le viseur, puis la touche` });
-
-  const keys = {
-    quantity: () => {
-      const qty = parseQuantity(typed());
-      if (qty === undefined || qty === 0) return needNumber('la quantité');
-      setText('');
-      void act('quantity', { qty });
-    },
-    price: () => {
-      const unitPrice = parseMoney(typed());
-      if (unitPrice === undefined || unitPrice < 0) return needNumber('le prix TTC');
-      setText('');
-      void act('price', { unitPrice });
-    },
-    percent: () => {
-      const percent = parsePercent(typed());
-      if (percent === undefined || percent < 0) return needNumber('le pourcentage de remise');
-      setText('');
-      void act(discountPath(stateRef.current.ticket), { percent });
-    },
-    amount: () => {
-      const amount = parseMoney(typed());
-      if (amount === undefined || amount < 0) return needNumber('le montant de la remise');
-      setText('');
-      void act(discountPath(stateRef.current.ticket), { amount });
-    },
-    subtotal: () => void act('subtotal'),
-    total: () => void act('total', {}, () => dispatch({ type: 'modePage', page: 0 })),
-    cancel: () => {
-      if (stateRef.current.ticket?.phase === 'payment') void act('back-to-lines');
-      else setDialog({ kind: 'cancel' });
-    },
-    other: () => setDialog({ kind: 'other' }),
-  };
-
-  /** Validation, inside a queued action (never queued again: the queue would wait for itself). */
-  const validateNow = async (current: Ticket) => {
-    const done = await api.step(current.id, 'validate', { idempotencyKey: idempotencyKey(current) });
-    dispatch({ type: 'validated', ticket: done });
-  };
-
-  const pay = (mode: PaymentMode) => {
-    const given = typed().trim();
-    const amount = given === '' ? null : parseMoney(given);
-    if (amount === undefined || (amount !== null && amount <= 0)) return needNumber('un montant valide');
-    setText('');
-    void act('payments', { mode: mode.code, amount }, async (next) => {
-      if (mode.opensDrawer) dispatch({ type: 'drawer' });
-      if (next.totals.remaining <= 0 && next.payments.length > 0) await validateNow(next);
-    });
-  };
-
   /** The next ticket, inside a queued action. */
-  const openNext = async (note: string) => {
+  const openNext = useCallback(async (note: string) => {
     const fresh = await api.open();
     dispatch({ type: 'next', ticket: fresh, note });
-    focusViseur();
-  };
+  }, []);
 
-  const chooseReceipt = (choice: ReceiptChoice, email: string, gift: boolean) => {
-    const current = stateRef.current.ticket;
-    if (current === null) return;
-    setDialog({ kind: 'receipt', error: null, busy: true });
-    void (async () => {
-      try {
-        const serverChoice = serverReceiptChoice(choice, email);
-        if (choice === 'email-save' && email !== '' && customer !== null) {
-          const saved = await api.saveCustomer(customer.code, {
-            email,
-            consentEmailReceipts: true,
-          });
-          setCustomer(saved);
-        }
-        await api.step(current.id, 'receipt', {
-          choice: serverChoice,
-          ...(serverChoice === 'email' ? { email } : {}),
-          // « Option en caisse » (seed 000): the invoice when asked, else the ticket and its gift ticket.
-          option: stateRef.current.invoice ? 'invoice' : gift ? 'ticket+gift' : 'ticket',
-        });
-        closeDialog();
-        await enqueue(() => openNext(saleDoneNote(current.sale?.number, serverChoice)));
-      } catch (error) {
-        setDialog({ kind: 'receipt', busy: false, error: errorText(error) });
-      }
-    })();
-  };
-
-  const resumeHeld = (held: Ticket) => {
-    closeDialog();
-    void enqueue(async () => {
-      const current = stateRef.current.ticket;
-      if (current !== null && current.id !== held.id && current.items.length === 0) {
-        await api.step(current.id, 'abandon', {}).catch(() => undefined);
-      }
-      const resumed = await api.step(held.id, 'resume', {});
-      show(resumed);
-      setRole('ref');
-      focusViseur();
-    });
-  };
-
-  const functions = {
-    hold: () =>
-      void act('hold', {}, async () => {
-        await openNext('Ticket mis en attente');
-      }),
-    resume: () =>
-      void enqueue(async () => {
-        const held = await api.tickets('held');
-        if (held.items.length === 0) {
-          setMessage({ error: false, text: 'Aucun ticket en attente' });
-          return;
-        }
-        setDialog({ kind: 'held', tickets: held.items });
-      }),
-    switchUser: () => setDialog({ kind: 'switch', error: null }),
-    vat: () =>
-      void enqueue(async () => {
-        const current = stateRef.current.ticket;
-        if (current === null) return;
-        const vat = await api.vat(current.id);
-        setDialog({ kind: 'vat', rows: vat.rows, ht: vat.ht, vat: vat.vat, ttc: vat.ttc });
-      }),
-    priceCheck: () => {
-      const value = typed().trim();
-      if (value === '') {
-        setMessage({
-          error: false,
-          text: 'Afficher Prix : saisissez ou scannez la référence, puis la touche',
-        });
-        return;
-      }
-      setText('');
-      void enqueue(async () => {
-        const article = await api.priceCheck(value);
-        setDialog({
-          kind: 'message',
-          title: 'Afficher Prix',
-          text: `${article.designation} (${article.ref}) : ${formatMoney(article.unitPrice)}${
-            article.promotion === null ? '' : ` — ${article.promotion}`
-          }`,
-        });
-      });
-    },
-    reprint: () =>
-      void enqueue(async () => {
-        // The last sale of this session, else the register's last one in the journal.
-        let number = stateRef.current.lastSale;
-        if (number === null) {
-          const last = await api.sales({ register: info.number, limit: 1 });
-          number = last.items[0]?.number ?? null;
-        }
-        setDialog({
-          kind: 'reprint',
-          number: number === null ? '' : String(number),
-          error: null,
-          busy: false,
-        });
-      }),
-    composition: () => setDialog({ kind: 'composition', error: null }),
-    offers: () =>
-      setDialog({ kind: 'message', title: 'Offres', text: 'Aucune offre globale éligible pour ce client.' }),
-    invoice: () => dispatch({ type: 'invoice' }),
-  };
-
-  // Keyboard shortcuts of seed 001, wherever the focus is (except in a dialog).
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (stateRef.current.dialog.kind !== 'none') return;
-      const search = () => void openSearch(searchKindOf(stateRef.current.role), typed());
-      const map: Record<string, (() => void) | undefined> = {
-        F5: event.shiftKey ? keys.percent : keys.quantity,
-        F6: event.shiftKey ? keys.amount : keys.price,
-        F8: search,
-        F9: search,
-      };
-      const fn = map[event.key];
-      if (fn !== undefined) {
-        event.preventDefault();
-        fn();
-        return;
-      }
-      const target = event.target as HTMLElement | null;
-      const typing = target !== null && (target.tagName === 'INPUT' || target.tagName === 'SELECT');
-      if (!typing && event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
-        viseur.current?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
-  return {
+  const core: Core = {
     props,
-    state,
-    text,
-    setText,
+    stateRef,
+    dispatch,
     viseur,
     customer,
     setCustomer,
-    columns,
-    setColumns,
-    shortcuts,
+    setText,
+    typed,
     focusViseur,
     setDialog,
     closeDialog,
@@ -644,15 +354,47 @@ export function useRegister(props: RegisterProps): Controller {
     show,
     act,
     confidential,
-    enter,
     openSearch,
-    pick,
     addArticle,
-    keys,
-    pay,
     openNext,
-    chooseReceipt,
-    resumeHeld,
-    functions,
+  };
+  const actions = counterActions(core);
+
+  // The key map (keymap.ts), wherever the focus is, except in a dialog (which has its own keys).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (stateRef.current.dialog.kind !== 'none' || event.ctrlKey || event.altKey || event.metaKey) return;
+      const action = actionFor(event.key, event.shiftKey);
+      if (action !== undefined) {
+        event.preventDefault();
+        actions.run(action);
+        return;
+      }
+      const target = event.target as HTMLElement | null;
+      const typing =
+        target !== null &&
+        (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
+      // A key typed anywhere else goes to the viseur (a scanner needs no click first), except the
+      // payment modes' own number keys.
+      if (!typing && event.key.length === 1 && !modes.current?.contains(target)) viseur.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return {
+    ...actions,
+    props,
+    state,
+    text,
+    setText,
+    viseur,
+    modes,
+    customer,
+    setCustomer,
+    columns,
+    setColumns,
+    shortcuts,
+    focusViseur,
   };
 }

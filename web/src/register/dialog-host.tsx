@@ -6,12 +6,14 @@ import { DuplicateDialog, ReprintDialog } from '../sale-view.tsx';
 import { CompositionDialog } from './composition-dialog.tsx';
 import type { Controller } from './controller.ts';
 import { CustomerDialog } from './customer-dialog.tsx';
-import { isCounterCustomer } from './header-zones.tsx';
+import { emailAllowed, isCounterCustomer } from './header-zones.tsx';
 import { SearchDialog } from './search-dialog.tsx';
 import {
   CancelDialog,
   ColumnsDialog,
+  ConfirmDialog,
   HeldDialog,
+  HelpDialog,
   MessageDialog,
   OtherDialog,
   VatDialog,
@@ -40,6 +42,7 @@ export function RegisterDialogs({ c }: { c: Controller }) {
           total={formatMoney(ticket.totals.ttc)}
           email={c.customer?.email ?? ''}
           canSave={!isCounterCustomer(c)}
+          offerPlainEmail={isCounterCustomer(c) || emailAllowed(c)}
           error={dialog.error}
           busy={dialog.busy}
           onChoose={c.chooseReceipt}
@@ -90,11 +93,7 @@ export function RegisterDialogs({ c }: { c: Controller }) {
             if (ticket.pointer !== null) void c.act('delete', { lineIds: [ticket.pointer] });
             c.focusViseur();
           }}
-          onClear={() => {
-            c.closeDialog();
-            void c.act('clear');
-            c.focusViseur();
-          }}
+          onClear={() => c.ask('clear')}
           onBack={back}
           onClose={c.closeDialog}
         />
@@ -102,14 +101,9 @@ export function RegisterDialogs({ c }: { c: Controller }) {
     case 'other':
       return (
         <OtherDialog
+          onFooter={c.footerDiscount}
           onColumns={() => c.setDialog({ kind: 'columns' })}
-          onAbandon={() => {
-            c.closeDialog();
-            void c.enqueue(async () => {
-              await api.step(ticket.id, 'abandon', {});
-              await c.openNext('Ticket abandonné');
-            });
-          }}
+          onAbandon={() => c.ask('abandon')}
           onBackOffice={c.props.onBackOffice}
           onLogout={c.props.onLogout}
           onClose={c.closeDialog}
@@ -173,6 +167,17 @@ export function RegisterDialogs({ c }: { c: Controller }) {
       );
     case 'duplicate':
       return <DuplicateDialog sale={dialog.sale} duplicate={dialog.duplicate} onClose={back} />;
+    case 'help':
+      return <HelpDialog onClose={back} />;
+    case 'confirm':
+      return (
+        <ConfirmDialog
+          action={dialog.action}
+          ticket={ticket}
+          onConfirm={() => c.confirmed(dialog.action)}
+          onClose={back}
+        />
+      );
     case 'composition':
       return (
         <CompositionDialog

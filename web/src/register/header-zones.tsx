@@ -40,10 +40,15 @@ export function isCounterCustomer(c: Controller): boolean {
   return c.customer === null || c.customer.code === c.props.info.defaultCustomer;
 }
 
+/** Whether the ticket's customer agreed to e-mailed receipts and gave an address. */
+export function emailAllowed(c: Controller): boolean {
+  return c.customer?.consentEmailReceipts === true && c.customer.email !== '';
+}
+
 export function CustomerZone({ c }: { c: Controller }) {
   const { ticket } = c.state;
   const { customer } = c;
-  const emailOk = customer?.consentEmailReceipts === true && customer.email !== '';
+  const emailOk = emailAllowed(c);
   const counter = isCounterCustomer(c);
   return (
     <section class="zone customer" aria-label="Informations client">

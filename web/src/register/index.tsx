@@ -7,6 +7,7 @@
  * The state lives in `state.ts` (pure), the actions in `controller.ts`; each zone and dialog has its
  * own file and reads the controller.
  */
+import { useEffect } from 'preact/hooks';
 import { type RegisterProps, useRegister } from './controller.ts';
 import { RegisterDialogs } from './dialog-host.tsx';
 import { FunctionKeys } from './function-keys.tsx';
@@ -19,6 +20,10 @@ import { Viseur } from './viseur.tsx';
 export function Register(props: RegisterProps) {
   const c = useRegister(props);
   const { ticket, message } = c.state;
+  const phase = ticket?.phase ?? 'lines';
+  useEffect(() => {
+    document.title = `${phase === 'payment' ? 'Règlement' : 'Saisie du ticket'} — caisse n° ${props.info.number} — Comptoir`;
+  }, [phase, props.info.number]);
   if (ticket === null) {
     return (
       <main class="loading">

@@ -1,37 +1,42 @@
 /**
  * Zone 5 of seed 001, the permanent keys: Qté, Prix, Rem%, Rem€ act on the pointed line with what
- * the viseur holds; S/T, Total, Annuler, Autres opérations.
+ * the viseur holds; S/T, Total (Valider once paying), Annuler, Autres opérations. Each shows its key,
+ * and its accessible name is its visible text, key included.
  */
 import type { Controller } from './controller.ts';
+import { type KeyAction, keysAria, keysShown } from './keymap.ts';
+
+function Key(props: { action: KeyAction; label: string; onClick: () => void; primary?: boolean }) {
+  return (
+    <button
+      type="button"
+      class={props.primary === true ? 'primary' : undefined}
+      aria-keyshortcuts={keysAria(props.action)}
+      onClick={props.onClick}
+    >
+      {props.label} <kbd>{keysShown(props.action)}</kbd>
+    </button>
+  );
+}
 
 export function Keypad({ c }: { c: Controller }) {
   const inPayment = c.state.ticket?.phase === 'payment';
   const { keys } = c;
   return (
     <section class="zone keys" aria-label="Touches permanentes">
-      <button type="button" aria-label="Qté" aria-keyshortcuts="F5" onClick={keys.quantity}>
-        Qté <kbd>F5</kbd>
-      </button>
-      <button type="button" aria-label="Prix" aria-keyshortcuts="F6" onClick={keys.price}>
-        Prix <kbd>F6</kbd>
-      </button>
-      <button type="button" aria-label="Rem%" aria-keyshortcuts="Shift+F5" onClick={keys.percent}>
-        Rem% <kbd>⇧F5</kbd>
-      </button>
-      <button type="button" aria-label="Rem€" aria-keyshortcuts="Shift+F6" onClick={keys.amount}>
-        Rem€ <kbd>⇧F6</kbd>
-      </button>
-      <button type="button" aria-label="S/T" onClick={keys.subtotal}>
-        S/T
-      </button>
-      <button type="button" aria-label="Total" class="primary" onClick={keys.total} disabled={inPayment}>
-        Total
-      </button>
-      <button type="button" aria-label="Annuler" onClick={keys.cancel}>
-        Annuler
-      </button>
-      <button type="button" aria-label="Autres opérations" onClick={keys.other}>
-        Autres…
+      <Key action="quantity" label="Qté" onClick={keys.quantity} />
+      <Key action="price" label="Prix" onClick={keys.price} />
+      <Key action="percent" label="Rem%" onClick={keys.percent} />
+      <Key action="amount" label="Rem€" onClick={keys.amount} />
+      <Key action="subtotal" label="S/T" onClick={keys.subtotal} />
+      {inPayment ? (
+        <Key action="total" label="Valider" onClick={keys.validate} primary />
+      ) : (
+        <Key action="total" label="Total" onClick={keys.total} primary />
+      )}
+      <Key action="cancel" label="Annuler" onClick={keys.cancel} />
+      <button type="button" onClick={keys.other}>
+        Autres opérations
       </button>
     </section>
   );

@@ -77,11 +77,26 @@ export type DialogState =
   | { kind: 'customer'; customer: Customer; error: string | null }
   | { kind: 'composition'; error: string | null }
   | { kind: 'reprint'; number: string; error: string | null; busy: boolean }
-  | { kind: 'duplicate'; sale: JournalRecord; duplicate: JournalRecord };
+  | { kind: 'duplicate'; sale: JournalRecord; duplicate: JournalRecord }
+  | { kind: 'help' }
+  | { kind: 'confirm'; action: ConfirmAction };
+
+/** What a confirmation is asked for before it is done (nothing can bring the ticket back). */
+export type ConfirmAction = 'abandon' | 'clear';
 
 export interface Message {
   readonly error: boolean;
   readonly text: string;
+}
+
+/**
+ * Where the next keystroke belongs: the viseur (a scan, a quantity, the amount paid), or the payment
+ * modes once the amount is given. `seq` makes the same target asked twice move the focus again.
+ */
+export type FocusTarget = 'viseur' | 'modes';
+export interface FocusRequest {
+  readonly target: FocusTarget;
+  readonly seq: number;
 }
 
 export interface RegisterState {
@@ -98,6 +113,9 @@ export interface RegisterState {
   readonly invoice: boolean;
   /** A payment mode opened the drawer on this ticket. */
   readonly drawer: boolean;
+  readonly focus: FocusRequest;
+  /** Total was asked while the store's mandatory seller was missing: it follows the seller's code. */
+  readonly totalAfterSeller: boolean;
 }
 
 export const INITIAL_STATE: RegisterState = {
@@ -109,6 +127,8 @@ export const INITIAL_STATE: RegisterState = {
   lastSale: null,
   invoice: false,
   drawer: false,
+  focus: { target: 'viseur', seq: 0 },
+  totalAfterSeller: false,
 };
 
 export type RegisterEvent =
@@ -127,12 +147,31 @@ export type RegisterEvent =
   | { readonly type: 'managerError'; readonly error: string }
   | { readonly type: 'modePage'; readonly page: number }
   | { readonly type: 'drawer' }
-  | { readonly type: 'invoice' };
+  | { readonly type: 'invoice' }
+  | { readonly type: 'focus'; readonly target: FocusTarget }
+  /** The store wants a seller and the ticket has none: the viseur asks for it, Total follows. */
+  | { readonly type: 'sellerForTotal' }
+  /** Total passed: the amount paid is typed in the viseur. */
+  | { readonly type: 'paying'; readonly ticket: Ticket };
 
-/** The viseur's role on a ticket just taken up: the seller first on a new one, else the articles. */
-export function startRole(ticket: Ticket): Role {
-  return ticket.seller === null && ticket.items.length === 0 ? 'seller' : 'ref';
+/**
+ * The viseur's role on a ticket just taken up: always the articles, so that a scan is never taken
+ * for something else; the seller and the customer are given when wanted (F4, F3), and the seller is
+ * asked at Total only where the register makes it mandatory.
+ */
+export function startRole(_ticket: Ticket): Role {
+  return 'ref';
 }
+
+/** Whether Total must first ask for the seller (the register's « vendeur obligatoire »). */
+export function sellerMissing(info: Pick<RegisterInfo, 'sellerMandatory'>, ticket: Ticket): boolean {
+  return info.sellerMandatory && ticket.seller === null;
+}
+
+const focusOn = (state: RegisterState, target: FocusTarget): FocusRequest => ({
+  target,
+  seq: state.focus.seq + 1,
+});
 
 /** The register's only way to change its state. */
 export function reduce(state: RegisterState, event: RegisterEvent): RegisterState {
@@ -145,6 +184,8 @@ export function reduce(state: RegisterState, event: RegisterEvent): RegisterStat
         modePage: 0,
         drawer: false,
         invoice: false,
+        totalAfterSeller: false,
+        focus: focusOn(state, 'viseur'),
       };
     case 'shown': {
       // The engine's blocking errors (payments not matching yet…) only matter at validation.
@@ -159,11 +200,13 @@ export function reduce(state: RegisterState, event: RegisterEvent): RegisterStat
       return {
         ...state,
         ticket: event.ticket,
-        role: 'seller',
+        role: startRole(event.ticket),
         modePage: 0,
         drawer: false,
         invoice: false,
+        totalAfterSeller: false,
         message: { error: false, text: event.note },
+        focus: focusOn(state, 'viseur'),
       };
     case 'validated': {
       const shown = reduce(state, { type: 'shown', ticket: event.ticket });
@@ -189,6 +232,29 @@ export function reduce(state: RegisterState, event: RegisterEvent): RegisterStat
       return { ...state, drawer: true };
     case 'invoice':
       return { ...state, invoice: !state.invoice };
+    case 'focus':
+      return { ...state, focus: focusOn(state, event.target) };
+    case 'sellerForTotal':
+      return {
+        ...state,
+        role: 'seller',
+        totalAfterSeller: true,
+        message: {
+          error: true,
+          text: 'Vendeur obligatoire sur cette caisse : saisissez son code (F8 : la liste), puis Entrée ; le total suit',
+        },
+        focus: focusOn(state, 'viseur'),
+      };
+    case 'paying': {
+      const shown = reduce(state, { type: 'shown', ticket: event.ticket });
+      return {
+        ...shown,
+        modePage: 0,
+        role: 'ref',
+        totalAfterSeller: false,
+        focus: focusOn(state, 'viseur'),
+      };
+    }
   }
 }
 
@@ -200,9 +266,22 @@ export function ticketToTakeUp(open: readonly Ticket[]): Ticket | null {
   return open.find((t) => t.items.length > 0 || t.payments.length > 0) ?? open[0] ?? null;
 }
 
-/** Where Rem% and Rem€ go: the pointed line or sub-total, else the whole ticket (footer). */
-export function discountPath(ticket: Ticket | null): 'discount' | 'footer-discount' {
-  return ticket?.pointer === null ? 'footer-discount' : 'discount';
+/**
+ * Where Rem% and Rem€ go: the pointed line or sub-total; null when no line is pointed (an empty
+ * ticket: a discount on the whole ticket is the footer discount, asked for by name).
+ */
+export function discountPath(ticket: Ticket | null): 'discount' | null {
+  return ticket === null || ticket.pointer === null ? null : 'discount';
+}
+
+/**
+ * What « Reprise attente » does with the ticket in progress before it takes up a held one: holds
+ * it when it has lines, abandons it when empty, refuses while payments are on it.
+ */
+export function beforeResume(ticket: Ticket | null): 'hold' | 'abandon' | 'refuse' | 'nothing' {
+  if (ticket === null) return 'nothing';
+  if (ticket.payments.length > 0) return 'refuse';
+  return ticket.items.length > 0 ? 'hold' : 'abandon';
 }
 
 /** « -5 % » or « -1,00 € »; empty when there is no discount. */
@@ -286,4 +365,43 @@ export function serverReceiptChoice(choice: ReceiptChoice, email: string): 'prin
 export function saleDoneNote(number: number | undefined, choice: 'print' | 'email' | 'none'): string {
   const how = choice === 'email' ? ' (envoyé par e-mail)' : choice === 'print' ? ' (imprimé)' : '';
   return `Ticket${number === undefined ? '' : ` n° ${number}`} terminé${how} : saisie du ticket suivant`;
+}
+
+/** The touch grid's tabs: the shortcuts grouped by their article's family, in the order met. */
+export function familiesOf<S extends { family: string | null; familyLabel: string | null }>(
+  shortcuts: readonly S[],
+): { key: string; label: string; items: S[] }[] {
+  const groups = new Map<string, { key: string; label: string; items: S[] }>();
+  for (const s of shortcuts) {
+    const key = s.family ?? '';
+    const group = groups.get(key) ?? {
+      key,
+      label: s.familyLabel ?? s.family ?? 'Autres articles',
+      items: [],
+    };
+    group.items.push(s);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** Relative luminance of a `#rrggbb` colour (WCAG 2). */
+function luminance(hex: string): number {
+  const channel = (i: number) => {
+    const v = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+}
+
+/** WCAG 2 contrast ratio of two `#rrggbb` colours. */
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The text colour (near black or white) that reads best on a button of colour `background`. */
+export function textColorOn(background: string): string {
+  const dark = '#111827';
+  return contrastRatio(background, dark) >= contrastRatio(background, '#ffffff') ? dark : '#ffffff';
 }

@@ -6,15 +6,20 @@
 import type { Ticket } from '../api.ts';
 import { Dialog } from '../dialogs.tsx';
 import { formatMoney, formatRate } from '../format.ts';
-import { COLUMNS, type Column, type DialogState } from './state.ts';
+import { helpRows, keysShown, PAYMENT_HELP } from './keymap.ts';
+import { COLUMNS, type Column, type ConfirmAction, countsText, type DialogState } from './state.ts';
 
 export function HeldDialog(props: { tickets: Ticket[]; onResume: (t: Ticket) => void; onClose: () => void }) {
   return (
     <Dialog title="Tickets en attente" onClose={props.onClose}>
       <ul class="list">
-        {props.tickets.map((t) => (
+        {props.tickets.map((t, i) => (
           <li key={t.id}>
-            <button type="button" onClick={() => props.onResume(t)}>
+            <button
+              type="button"
+              onClick={() => props.onResume(t)}
+              data-autofocus={i === 0 ? true : undefined}
+            >
               Reprendre le ticket de {formatMoney(t.totals.ttc)} ({t.items.length} ligne(s),{' '}
               {t.customer?.name ?? 'client comptoir'}, {new Date(t.updatedAt).toLocaleTimeString('fr-FR')})
             </button>
@@ -58,7 +63,7 @@ export function VatDialog(props: { state: Extract<DialogState, { kind: 'vat' }>;
           </tr>
         </tbody>
       </table>
-      <button type="button" onClick={props.onClose}>
+      <button type="button" onClick={props.onClose} data-autofocus>
         Fermer
       </button>
     </Dialog>
@@ -79,9 +84,9 @@ export function CancelDialog(props: {
           Supprimer la ligne pointée
         </button>
         <button type="button" onClick={props.onClear}>
-          Supprimer le ticket en entier
+          Supprimer le ticket en entier…
         </button>
-        <button type="button" onClick={props.onBack}>
+        <button type="button" onClick={props.onBack} data-autofocus>
           Revenir à la saisie
         </button>
       </div>
@@ -90,6 +95,7 @@ export function CancelDialog(props: {
 }
 
 export function OtherDialog(props: {
+  onFooter: (kind: 'percent' | 'amount') => void;
   onColumns: () => void;
   onAbandon: () => void;
   onBackOffice: () => void;
@@ -98,12 +104,19 @@ export function OtherDialog(props: {
 }) {
   return (
     <Dialog title="Autres opérations" onClose={props.onClose}>
+      <p class="hint">Remise en pied : saisissez d’abord le pourcentage ou le montant dans le viseur.</p>
       <div class="choices">
+        <button type="button" onClick={() => props.onFooter('percent')}>
+          Remise en pied en % (sur tout le ticket)
+        </button>
+        <button type="button" onClick={() => props.onFooter('amount')}>
+          Remise en pied en € (sur tout le ticket)
+        </button>
         <button type="button" onClick={props.onColumns}>
           Colonnes du ticket
         </button>
         <button type="button" onClick={props.onAbandon}>
-          Abandonner le ticket
+          Abandonner le ticket… <kbd>{keysShown('abandon')}</kbd>
         </button>
         <button type="button" onClick={props.onBackOffice}>
           Gestion
@@ -111,10 +124,88 @@ export function OtherDialog(props: {
         <button type="button" onClick={props.onLogout}>
           Déconnexion
         </button>
-        <button type="button" onClick={props.onClose}>
+        <button type="button" onClick={props.onClose} data-autofocus>
           Fermer
         </button>
       </div>
+    </Dialog>
+  );
+}
+
+/** Before a ticket is lost: what is on it, and « Revenir au ticket » as the first choice. */
+export function ConfirmDialog(props: {
+  action: ConfirmAction;
+  ticket: Ticket;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  const abandon = props.action === 'abandon';
+  return (
+    <Dialog
+      title={abandon ? 'Abandonner le ticket ?' : 'Supprimer toutes les lignes ?'}
+      onClose={props.onClose}
+    >
+      <p>
+        Le ticket en cours ({countsText(props.ticket.totals)}, total {formatMoney(props.ticket.totals.ttc)}){' '}
+        {abandon
+          ? 'sera abandonné : ses lignes seront perdues (l’abandon est tracé au journal technique).'
+          : 'perdra toutes ses lignes.'}
+      </p>
+      <div class="row">
+        <button type="button" onClick={props.onClose} data-autofocus>
+          Revenir au ticket
+        </button>
+        <button type="button" class="danger" onClick={props.onConfirm}>
+          {abandon ? 'Abandonner le ticket' : 'Supprimer les lignes'}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+/** F1: every key of the register, and how a payment goes by keyboard. */
+export function HelpDialog(props: { onClose: () => void }) {
+  return (
+    <Dialog title="Aide : les touches de la caisse" onClose={props.onClose} wide>
+      <table class="keymap">
+        <caption>Saisie du ticket</caption>
+        <thead>
+          <tr>
+            <th scope="col">Touche</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {helpRows().map((row) => (
+            <tr key={row.keys}>
+              <th scope="row">
+                <kbd>{row.keys}</kbd>
+              </th>
+              <td>{row.label}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table class="keymap">
+        <caption>Règlement, après Total</caption>
+        <tbody>
+          {PAYMENT_HELP.map((row) => (
+            <tr key={row.keys}>
+              <th scope="row">
+                <kbd>{row.keys}</kbd>
+              </th>
+              <td>{row.label}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="hint">
+        Un code scanné ou tapé puis Entrée ajoute l’article, où que soit le curseur. Dans une fenêtre : Tab
+        passe d’un choix à l’autre, Échap la ferme.
+      </p>
+      <button type="button" onClick={props.onClose} data-autofocus>
+        Fermer
+      </button>
     </Dialog>
   );
 }
@@ -152,7 +243,7 @@ export function MessageDialog(props: { title: string; text: string; onClose: () 
   return (
     <Dialog title={props.title} onClose={props.onClose}>
       <p role="status">{props.text}</p>
-      <button type="button" onClick={props.onOk}>
+      <button type="button" onClick={props.onOk} data-autofocus>
         OK
       </button>
     </Dialog>

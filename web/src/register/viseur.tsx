@@ -24,12 +24,13 @@ export function Viseur({ c }: { c: Controller }) {
             aria-label="Viseur"
             aria-describedby="viseur-hint"
             autocomplete="off"
+            data-focus-home
             value={c.text}
             onInput={(event) => c.setText(event.currentTarget.value)}
           />
           <button
             type="button"
-            aria-label="Rechercher"
+            aria-label="Rechercher (F8)"
             aria-keyshortcuts="F8 F9"
             onClick={() => void c.openSearch(searchKindOf(role), c.text)}
           >
@@ -40,25 +41,31 @@ export function Viseur({ c }: { c: Controller }) {
           </button>
         </div>
         <div class="viseur-row">
-          <label class="role">
-            <span class="sr">Choix du viseur</span>
-            <select
-              aria-label="Choix du viseur"
-              value={role}
-              onChange={(event) => {
-                c.setRole(event.currentTarget.value as Role);
-                c.focusViseur();
-              }}
-            >
-              {(Object.keys(ROLE_LABELS) as Role[]).map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABELS[r]}
-                </option>
-              ))}
-            </select>
-          </label>
+          {inPayment ? (
+            <span class="role-now">Montant réglé</span>
+          ) : (
+            <label class="role">
+              <span class="sr">Choix du viseur</span>
+              <select
+                aria-label="Choix du viseur"
+                value={role}
+                onChange={(event) => {
+                  c.setRole(event.currentTarget.value as Role);
+                  c.focusViseur();
+                }}
+              >
+                {(Object.keys(ROLE_LABELS) as Role[]).map((r) => (
+                  <option key={r} value={r}>
+                    {ROLE_LABELS[r]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <span id="viseur-hint" class="hint">
-            {inPayment ? 'Montant réglé (vide : le restant dû), puis le mode de règlement' : ROLE_HINTS[role]}
+            {inPayment
+              ? 'Le montant réglé (vide : le restant dû), puis Entrée et le numéro du mode de règlement'
+              : ROLE_HINTS[role]}
           </span>
         </div>
       </form>
