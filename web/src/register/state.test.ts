@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Item, RegisterInfo, Ticket } from '../api-types.ts';
 import {
+  beforeResume,
+  contrastRatio,
   countsText,
   discountPath,
+  familiesOf,
   INITIAL_STATE,
   lineCells,
   modeLabel,
@@ -12,8 +15,10 @@ import {
   reduce,
   saleDoneNote,
   searchKindOf,
+  sellerMissing,
   serverReceiptChoice,
   startRole,
+  textColorOn,
   ticketToTakeUp,
 } from './state.ts';
 
@@ -73,12 +78,11 @@ function ticket(over: Partial<Ticket> = {}): Ticket {
   };
 }
 
-test('a ticket taken up: the seller first on a new one, the articles once it has lines or a seller', () => {
-  assert.equal(startRole(ticket()), 'seller');
-  assert.equal(startRole(ticket({ seller: { code: 'V01', name: 'Vendeur' } })), 'ref');
+test('a ticket taken up is always ready for a scan: the viseur on « Référence »', () => {
+  assert.equal(startRole(ticket()), 'ref');
   assert.equal(startRole(ticket({ items: [article(1)] })), 'ref');
   const started = reduce(
-    { ...INITIAL_STATE, modePage: 2, invoice: true, drawer: true },
+    { ...INITIAL_STATE, modePage: 2, invoice: true, drawer: true, role: 'seller' },
     {
       type: 'started',
       ticket: ticket({ items: [article(1)] }),
@@ -88,6 +92,51 @@ test('a ticket taken up: the seller first on a new one, the articles once it has
     [started.role, started.modePage, started.invoice, started.drawer],
     ['ref', 0, false, false],
   );
+  assert.equal(started.focus.target, 'viseur');
+  assert.ok(started.focus.seq > INITIAL_STATE.focus.seq, 'the focus is asked again');
+});
+
+test('the seller is asked at Total only where the register makes it mandatory; Total then follows', () => {
+  const noSeller = ticket({ items: [article(1)] });
+  assert.equal(sellerMissing({ sellerMandatory: true }, noSeller), true);
+  assert.equal(sellerMissing({ sellerMandatory: false }, noSeller), false);
+  assert.equal(
+    sellerMissing({ sellerMandatory: true }, ticket({ seller: { code: 'V01', name: 'Vendeur' } })),
+    false,
+  );
+  const asking = reduce(reduce(INITIAL_STATE, { type: 'started', ticket: noSeller }), {
+    type: 'sellerForTotal',
+  });
+  assert.deepEqual([asking.role, asking.totalAfterSeller, asking.message?.error], ['seller', true, true]);
+  assert.match(asking.message?.text ?? '', /Vendeur obligatoire/);
+  const paying = reduce(asking, {
+    type: 'paying',
+    ticket: ticket({ phase: 'payment', items: [article(1)] }),
+  });
+  assert.deepEqual([paying.role, paying.totalAfterSeller, paying.focus.target], ['ref', false, 'viseur']);
+});
+
+test('« Reprise attente » holds a ticket with lines, abandons an empty one, refuses while paying', () => {
+  assert.equal(beforeResume(ticket({ items: [article(1)] })), 'hold');
+  assert.equal(beforeResume(ticket()), 'abandon');
+  assert.equal(
+    beforeResume(
+      ticket({
+        items: [article(1)],
+        phase: 'payment',
+        payments: [{ id: 1, mode: 'CASH', given: 100, amount: 100 }],
+      }),
+    ),
+    'refuse',
+  );
+  assert.equal(beforeResume(null), 'nothing');
+});
+
+test('the focus target moves on each request, even to the same place', () => {
+  const once = reduce(INITIAL_STATE, { type: 'focus', target: 'modes' });
+  const twice = reduce(once, { type: 'focus', target: 'modes' });
+  assert.equal(twice.focus.target, 'modes');
+  assert.equal(twice.focus.seq, once.focus.seq + 1);
 });
 
 test('a step answered: the ticket replaced, its first notice shown, no notice clears the message', () => {
@@ -146,9 +195,35 @@ test('login takes up a ticket with something on it before an empty one', () => {
   assert.equal(ticketToTakeUp([]), null);
 });
 
-test('Rem% and Rem€ act on the pointed line, else on the footer', () => {
+test('Rem% and Rem€ act on the pointed line; with none, no silent footer discount', () => {
   assert.equal(discountPath(ticket({ pointer: 1, items: [article(1)] })), 'discount');
-  assert.equal(discountPath(ticket()), 'footer-discount');
+  assert.equal(discountPath(ticket()), null);
+  assert.equal(discountPath(null), null);
+});
+
+test('the touch grid groups shortcuts by family; button text keeps 4.5:1 on any colour', () => {
+  const s = (family: string | null, label: string | null) => ({ family, familyLabel: label });
+  const groups = familiesOf([
+    s('SALON', 'Salon de thé'),
+    s('BOISSONS', 'Boissons'),
+    s('SALON', 'Salon de thé'),
+    s(null, null),
+  ]);
+  assert.deepEqual(
+    groups.map((g) => [g.key, g.label, g.items.length]),
+    [
+      ['SALON', 'Salon de thé', 2],
+      ['BOISSONS', 'Boissons', 1],
+      ['', 'Autres articles', 1],
+    ],
+  );
+  for (const colour of ['#fde68a', '#1d4ed8', '#000000', '#ffffff', '#ff0000', '#16a34a', '#7c3aed']) {
+    assert.ok(contrastRatio(colour, textColorOn(colour)) >= 4.5, colour);
+  }
+  assert.equal(textColorOn('#1d4ed8'), '#ffffff');
+  assert.equal(textColorOn('#fde68a'), '#000000');
+  assert.ok(Math.abs(contrastRatio('#64748b', '#ffffff') - 4.76) < 0.05, 'controls’ borders');
+  assert.ok(contrastRatio('#1d4ed8', '#ffffff') >= 3, 'the pointed line against white');
 });
 
 test('what the ticket table shows: a discounted line, a spread sub-total discount, a sub-total', () => {

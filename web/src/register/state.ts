@@ -400,8 +400,9 @@ export function contrastRatio(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-/** The text colour (near black or white) that reads best on a button of colour `background`. */
+/** The text colour (black or white) that reads best on a button of colour `background`. */
 export function textColorOn(background: string): string {
-  const dark = '#111827';
+  // Pure black or white: one of the two always gives at least 4.58:1, whatever the colour.
+  const dark = '#000000';
   return contrastRatio(background, dark) >= contrastRatio(background, '#ffffff') ? dark : '#ffffff';
 }
