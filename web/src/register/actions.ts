@@ -94,9 +94,9 @@ export function counterActions(core: Core): CounterActions {
     setMessage({ error: true, text: needNumberText(what, action, label) });
 
   /** After the seller is given: back to the articles, and on to Total when it was waiting for it. */
-  const sellerGiven = () => {
+  const sellerGiven = (next: Ticket) => {
     setRole('ref');
-    if (stateRef.current.totalAfterSeller) total();
+    if (stateRef.current.totalAfterSeller) total(next);
   };
 
   /** Enter in the viseur: what it means follows the viseur's role. */
@@ -124,8 +124,9 @@ export function counterActions(core: Core): CounterActions {
       }
       void enqueue(async () => {
         try {
-          show(await api.step(ticket.id, 'seller', { code: value }));
-          sellerGiven();
+          const next = await api.step(ticket.id, 'seller', { code: value });
+          show(next);
+          sellerGiven(next);
         } catch (error) {
           if (!(error instanceof ApiError) || error.status !== 404) throw error;
           // Not a seller: an article (or a customer's card) scanned here is never refused.
@@ -217,6 +218,8 @@ export function counterActions(core: Core): CounterActions {
   const discount = (body: { percent: number } | { amount: number }) => {
     const path = discountPath(current());
     if (path === null) {
+      // The figure typed is not kept: the next scan must not be glued to it.
+      core.setText('');
       setMessage({
         error: true,
         text: 'Aucune ligne pointée : scannez d’abord un article (remise sur tout le ticket : Autres opérations, Remise en pied)',
@@ -227,8 +230,9 @@ export function counterActions(core: Core): CounterActions {
     void act(path, body);
   };
 
-  function total() {
-    const ticket = current();
+  /** Total; `given`: the ticket just answered (the state may not show it yet). */
+  function total(given?: Ticket) {
+    const ticket = given ?? current();
     if (ticket === null) return;
     if (sellerMissing(info, ticket)) {
       dispatch({ type: 'sellerForTotal' });
@@ -286,7 +290,7 @@ export function counterActions(core: Core): CounterActions {
       discount({ amount });
     },
     subtotal: () => void act('subtotal'),
-    total,
+    total: () => total(),
     validate,
     cancel: () => {
       const ticket = current();
