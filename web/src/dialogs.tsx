@@ -24,7 +24,8 @@ export function Dialog(props: {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const within = ref.current;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const active = document.activeElement;
+    const opener = active instanceof HTMLElement && active !== document.body ? active : null;
     const first =
       within?.querySelector<HTMLElement>('[data-autofocus]:not(:disabled)') ??
       within?.querySelector<HTMLElement>(
@@ -40,10 +41,12 @@ export function Dialog(props: {
         opener?.isConnected && !(opener as HTMLButtonElement).disabled
           ? opener
           : document.querySelector<HTMLElement>('[data-focus-home]');
-      // After this render: the dialog is gone, what is behind it may have changed.
+      back?.focus();
+      // Once the dialog is gone (what is behind it may have been drawn again), once more if lost.
       setTimeout(() => {
         const active = document.activeElement;
-        if (active === null || active === document.body || !active.isConnected) back?.focus();
+        if (active === null || active === document.body || !active.isConnected)
+          (back?.isConnected ? back : document.querySelector<HTMLElement>('[data-focus-home]'))?.focus();
       }, 0);
     };
   }, []);

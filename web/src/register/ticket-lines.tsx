@@ -43,13 +43,20 @@ export function TicketLines({ c }: { c: Controller }) {
   useEffect(() => {
     const box = scroller.current;
     if (box === null) return;
-    const row =
-      box.querySelector<HTMLElement>('tr.pointed') ?? box.querySelector<HTMLElement>('tbody tr:last-child');
-    if (row === null) return;
-    const top = row.offsetTop - (box.querySelector('thead')?.offsetHeight ?? 0);
-    if (top < box.scrollTop) box.scrollTop = top;
-    else if (row.offsetTop + row.offsetHeight > box.scrollTop + box.clientHeight)
-      box.scrollTop = row.offsetTop + row.offsetHeight - box.clientHeight;
+    const follow = () => {
+      const row =
+        box.querySelector<HTMLElement>('tr.pointed') ?? box.querySelector<HTMLElement>('tbody tr:last-child');
+      if (row === null) return;
+      const head = box.querySelector('thead')?.offsetHeight ?? 0;
+      if (row.offsetTop - head < box.scrollTop) box.scrollTop = row.offsetTop - head;
+      else if (row.offsetTop + row.offsetHeight > box.scrollTop + box.clientHeight)
+        box.scrollTop = row.offsetTop + row.offsetHeight - box.clientHeight;
+    };
+    follow();
+    // A window resized (a tablet turned): the pointed line stays in sight.
+    const watch = new ResizeObserver(follow);
+    watch.observe(box);
+    return () => watch.disconnect();
   }, [pointer, count]);
   if (ticket === null) return null;
   const { totals } = ticket;
