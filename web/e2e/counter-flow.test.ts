@@ -21,6 +21,7 @@ import {
   openBrowser,
   type RunningServer,
   scan,
+  seriousViolations,
   startServer,
 } from './harness.ts';
 
@@ -88,8 +89,8 @@ async function registerSettings(page: Page, settings: Record<string, unknown>): 
 
 async function authorize(page: Page): Promise<void> {
   const manager = page.getByRole('dialog', { name: 'Code responsable' });
-  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
-  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByLabel('Code du responsable', { exact: true }).fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable', { exact: true }).fill(MANAGER.pin);
   await manager.getByRole('button', { name: 'Autoriser' }).click();
   await manager.waitFor({ state: 'detached' });
 }
@@ -106,7 +107,11 @@ async function freshTicket(page: Page): Promise<void> {
 
 test('scan first: the first code of a ticket is an article, one Enter each; a code typed for a seller that is an article goes on the ticket', async () => {
   const { page } = browser;
-  assert.equal(await page.getByLabel('Choix du viseur').inputValue(), 'ref', 'the viseur waits for articles');
+  assert.equal(
+    await page.getByLabel('Choix du viseur', { exact: true }).inputValue(),
+    'ref',
+    'the viseur waits for articles',
+  );
   assert.match(await page.title(), /Saisie du ticket — caisse n° 1/);
   await scan(page, good(0).ean);
   await row(page, 0).waitFor();
@@ -116,10 +121,10 @@ test('scan first: the first code of a ticket is an article, one Enter each; a co
 
   // F4: the viseur asks for a seller; an article's reference typed there is not refused.
   await page.keyboard.press('F4');
-  assert.equal(await page.getByLabel('Choix du viseur').inputValue(), 'seller');
+  assert.equal(await page.getByLabel('Choix du viseur', { exact: true }).inputValue(), 'seller');
   await scan(page, good(2).ref);
   await row(page, 2).waitFor();
-  assert.equal(await page.getByLabel('Choix du viseur').inputValue(), 'ref');
+  assert.equal(await page.getByLabel('Choix du viseur', { exact: true }).inputValue(), 'ref');
   // F4 then a real seller's code: the seller is on the ticket, the viseur back on articles.
   await page.keyboard.press('F4');
   await scan(page, 'V01');
@@ -128,7 +133,7 @@ test('scan first: the first code of a ticket is an article, one Enter each; a co
     .getByText('Vendeur', { exact: true })
     .nth(1)
     .waitFor();
-  assert.equal(await page.getByLabel('Choix du viseur').inputValue(), 'ref');
+  assert.equal(await page.getByLabel('Choix du viseur', { exact: true }).inputValue(), 'ref');
   assert.equal(await lines(page).locator('tbody tr.article').count(), 3);
   await freshTicket(page);
 });
@@ -140,7 +145,7 @@ test('a mandatory seller is asked at Total, never before a scan; Total then goes
   await row(page, 0).waitFor();
   await page.keyboard.press('F10');
   await message(page).filter({ hasText: 'Vendeur obligatoire sur cette caisse' }).waitFor();
-  assert.equal(await page.getByLabel('Choix du viseur').inputValue(), 'seller');
+  assert.equal(await page.getByLabel('Choix du viseur', { exact: true }).inputValue(), 'seller');
   await scan(page, 'V01');
   await page.getByText('Montant réglé', { exact: true }).waitFor();
   assert.match(await page.title(), /Règlement/);
@@ -305,4 +310,46 @@ test('abandoning a ticket asks first, « Revenir au ticket » focused; Escape gi
   await confirm.getByRole('button', { name: 'Abandonner le ticket' }).click();
   await message(page).filter({ hasText: 'Ticket abandonné' }).waitFor();
   assert.equal(await lines(page).locator('tbody tr.article').count(), 0);
+});
+
+test('the back office edits register 1’s shortcuts (names, colour, order) with the administrator’s code; the grid shows them', async () => {
+  const { page } = browser;
+  await page.getByRole('button', { name: 'Autres opérations' }).click();
+  await page
+    .getByRole('dialog', { name: 'Autres opérations' })
+    .getByRole('button', { name: 'Gestion' })
+    .click();
+  await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: 'Raccourcis' }).click();
+  const form = page.getByRole('form', { name: 'Raccourcis de la caisse n° 1' });
+  await form.getByLabel('Nom du raccourci n° 1', { exact: true }).fill('Expresso serré');
+  await form.getByRole('button', { name: 'Ajouter un raccourci' }).click();
+  const last = await form.locator('tbody tr').count();
+  await form.getByLabel(`Article du raccourci n° ${last}`, { exact: true }).fill(good(0).ref);
+  await form.getByLabel(`Nom du raccourci n° ${last}`, { exact: true }).focus();
+  await form.getByLabel(`Nom du raccourci n° ${last}`, { exact: true }).fill('Biscuits maison');
+  await form.getByRole('button', { name: `Monter n° ${last}` }).click();
+  assert.deepEqual(await seriousViolations(page), [], 'axe-core on the shortcuts page');
+  await form.getByRole('button', { name: 'Enregistrer les raccourcis' }).click();
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable', { exact: true }).fill('ADMIN');
+  await manager.getByLabel('PIN du responsable', { exact: true }).fill(PINS.admin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Raccourcis de la caisse n° 1 enregistrés (${last} bouton(s))` })
+    .waitFor();
+  assert.equal(
+    await form.getByLabel(`Nom du raccourci n° ${last - 1}`, { exact: true }).inputValue(),
+    'Biscuits maison',
+  );
+
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  const grid = page.getByRole('region', { name: 'Raccourcis articles' });
+  await grid.getByRole('button', { name: /Expresso serré/ }).click();
+  await lines(page)
+    .getByRole('row')
+    .filter({ hasText: /Expresso|Café|Thé|Chocolat|Crêpe|tarte/ })
+    .first()
+    .waitFor();
+  await freshTicket(page);
 });

@@ -24,6 +24,7 @@ import {
   type Ticket,
   type Verification,
 } from './api.ts';
+import { Shortcuts } from './backoffice/shortcuts.tsx';
 import { ArticleForm, CsvImport } from './catalogue.tsx';
 import { errorText, useConfidential } from './confidential.tsx';
 import { Dialog } from './dialogs.tsx';
@@ -31,7 +32,7 @@ import { formatMoney, formatRate } from './format.ts';
 import { DuplicateDialog, REPRINT_REASONS, ReprintDialog } from './sale-view.tsx';
 import { Settings } from './settings.tsx';
 
-type Page = 'articles' | 'customers' | 'sales' | 'closures' | 'journal' | 'outbox' | 'settings';
+type Page = 'articles' | 'customers' | 'sales' | 'closures' | 'journal' | 'outbox' | 'settings' | 'shortcuts';
 const PAGES: readonly (readonly [Page, string])[] = [
   ['articles', 'Articles'],
   ['customers', 'Clients'],
@@ -40,6 +41,7 @@ const PAGES: readonly (readonly [Page, string])[] = [
   ['journal', 'Journal'],
   ['outbox', 'E-mails'],
   ['settings', 'Paramètres'],
+  ['shortcuts', 'Raccourcis'],
 ];
 
 const pageOf = (): Page => {
@@ -71,6 +73,7 @@ export function BackOffice(props: { info: RegisterInfo; session: SessionInfo; on
         {page === 'customers' ? <Customers /> : null}
         {page === 'sales' ? <Sales info={props.info} /> : null}
         {page === 'settings' ? <Settings info={props.info} /> : null}
+        {page === 'shortcuts' ? <Shortcuts info={props.info} /> : null}
         {page === 'closures' ? <Closures info={props.info} /> : null}
         {page === 'journal' ? <Journal /> : null}
         {page === 'outbox' ? <Outbox /> : null}
