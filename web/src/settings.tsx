@@ -4,7 +4,7 @@
  * store's identity (what the receipts print), each register's options and receipt options, the payment
  * modes, the receipts and e-mails (messages, reprint reasons) and the SMTP server. Each form sends only
  * its own part; the server checks it whole and writes nothing when it refuses it, its French message
- * shown in the form. Then this workstation's shortcut buttons and « À propos ».
+ * shown in the form. Then « À propos » (the article shortcuts have their own page).
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -67,7 +67,6 @@ export function Settings(props: { info: RegisterInfo }) {
           <SmtpForm smtp={settings.smtp} save={save} />
         </>
       )}
-      <Shortcuts />
       <About />
       {dialog}
     </section>
@@ -735,36 +734,6 @@ function SmtpForm(props: { smtp: SettingsData['smtp']; save: Save }) {
         </div>
       )}
     </SettingsForm>
-  );
-}
-
-/** This workstation's article shortcut buttons (kept in the browser). */
-function Shortcuts() {
-  const [shortcuts, setShortcuts] = useState(
-    (JSON.parse(localStorage.getItem('comptoir.shortcuts') ?? '[]') as string[]).join(', '),
-  );
-  const [saved, setSaved] = useState(false);
-  return (
-    <form
-      aria-label="Raccourcis de ce poste"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const list = shortcuts
-          .split(/[,;\s]+/)
-          .map((s) => s.trim().toUpperCase())
-          .filter((s) => s !== '');
-        localStorage.setItem('comptoir.shortcuts', JSON.stringify(list.slice(0, 16)));
-        setSaved(true);
-      }}
-    >
-      <h2>Raccourcis de ce poste</h2>
-      <label>
-        Boutons raccourcis articles de ce poste (références, séparées par des virgules)
-        <input value={shortcuts} onInput={(e) => setShortcuts(e.currentTarget.value)} />
-      </label>
-      <button type="submit">Enregistrer les raccourcis</button>
-      {saved ? <p role="status">Raccourcis enregistrés</p> : null}
-    </form>
   );
 }
 
