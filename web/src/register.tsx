@@ -542,6 +542,12 @@ export function Register(props: {
           ),
         );
       } catch (error) {
+        // The choice is made once (its answer was lost): this sale is done, a copy is a reprint.
+        if (error instanceof ApiError && error.code === 'RECEIPT_ALREADY_CHOSEN') {
+          setDialog({ kind: 'none' });
+          await enqueue(() => openNext(`${error.message} : saisie du ticket suivant`));
+          return;
+        }
         setDialog({
           kind: 'receipt',
           busy: false,
