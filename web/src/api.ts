@@ -4,31 +4,17 @@
  */
 import type { z } from 'zod';
 import type { MailSettings } from '../../src/mail/settings.ts';
-import type {
-  ClosurePayload,
-  DuplicatePayload,
-  journalRecordView,
-  SalePayload,
-} from '../../src/server/record-schema.ts';
-import type { registerInfoView } from '../../src/server/register-schema.ts';
+import type { ClosurePayload, DuplicatePayload, SalePayload } from '../../src/server/record-schema.ts';
 import type { identityView } from '../../src/server/routes/health.ts';
-import type {
-  articleRecordView,
-  articleView,
-  importJobView,
-  itemView,
-  sessionView,
-  ticketView,
-} from '../../src/server/schemas.ts';
+import type { articleRecordView, articleView, importJobView, sessionView } from '../../src/server/schemas.ts';
 import type { RegisterSettings } from '../../src/store/validation.ts';
+import type { Authorization, Customer, JournalRecord, RegisterInfo, Ticket } from './api-types.ts';
 
-export type Ticket = z.output<typeof ticketView>;
-export type Item = z.output<typeof itemView>;
+export type { Authorization, Customer, Item, JournalRecord, RegisterInfo, Ticket } from './api-types.ts';
+
 export type Article = z.output<typeof articleView>;
 export type SessionInfo = z.output<typeof sessionView>;
-export type RegisterInfo = z.output<typeof registerInfoView>;
 export type SoftwareIdentity = z.output<typeof identityView>;
-export type Authorization = { userCode: string; pin: string };
 /** An article whole (`GET /api/articles/:ref`), as its form edits it. */
 export type ArticleRecord = z.output<typeof articleRecordView>;
 /** The body of `PUT /api/articles/:ref`: the article without its reference (in the path). */
@@ -36,30 +22,8 @@ export type ArticleChange = Omit<ArticleRecord, 'ref'>;
 /** A CSV import under way or finished (`GET /api/import/jobs/:id`). */
 export type ImportJob = z.output<typeof importJobView>;
 export type CsvKind = ImportJob['kind'];
-/** A record of the fiscal journal as `/api/sales` and `/api/closures` show it. */
-export type JournalRecord = z.output<typeof journalRecordView>;
 export type { ClosurePayload, DuplicatePayload, SalePayload };
 export type ClosureKind = ClosurePayload['kind'];
-
-/** `GET /api/customers` items (src/server/routes/lookups.ts `customerView`). */
-export interface Customer {
-  code: string;
-  cardNumber: string | null;
-  name: string;
-  address1: string;
-  postalCode: string;
-  city: string;
-  email: string;
-  phone: string;
-  taxExempt: boolean;
-  tariff: string;
-  sellerCode: string | null;
-  loyaltyPoints: number;
-  visits: number;
-  consentEmailReceipts: boolean;
-  consentMailings: boolean;
-  dematRefused: boolean;
-}
 
 /** The body of `PATCH /api/customers/:code`: only the fields given change, the others are kept. */
 export type CustomerChanges = Partial<

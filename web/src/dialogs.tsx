@@ -2,6 +2,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Authorization } from './api.ts';
+import type { ReceiptChoice } from './register/state.ts';
+
+export type { ReceiptChoice };
 
 export function Dialog(props: {
   title: string;
@@ -139,8 +142,6 @@ export function CredentialsDialog(props: {
     </Dialog>
   );
 }
-
-export type ReceiptChoice = 'email-save' | 'print' | 'email' | 'none';
 
 /** Seed 000: « Ticket par E-Mail », four answers, the customer's address prefilled. */
 export function ReceiptDialog(props: {

@@ -1,0 +1,289 @@
+/**
+ * The register screen's state, in plain TypeScript (no Preact, unit-tested in node): the ticket being
+ * entered as the server answered it, the viseur's role, the message line, the open dialog, the
+ * payment modes' page, the last sale, the invoice and drawer flags. `reduce` is the only way it
+ * changes; the zones and dialogs only read it. The pure rules of the screen sit beside it: what the
+ * ticket's lines show, what a discount key acts on, which ticket to take up at login.
+ */
+import type { Authorization, Customer, Item, JournalRecord, RegisterInfo, Ticket } from '../api-types.ts';
+import { formatMoney, formatQuantity, formatRate } from '../format.ts';
+
+/** What the viseur takes in (seed 001, « Choix du viseur »). */
+export type Role = 'seller' | 'customer' | 'ref' | 'supplierRef' | 'designation';
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  seller: 'Vendeur',
+  customer: 'Client',
+  supplierRef: 'Référence fournisseur',
+  designation: 'Désignation',
+  ref: 'Référence',
+};
+export const ROLE_HINTS: Readonly<Record<Role, string>> = {
+  seller: 'Code vendeur (Entrée vide : vendeur de la caisse)',
+  customer: 'Carte, code ou -NOM du client (Entrée vide : client comptoir)',
+  ref: 'Référence article, EAN ou FOURNISSEUR-RÉF ; -DÉSIGNATION, *FAMILLE1, +FAMILLE2 : recherche (F8)',
+  supplierRef: 'Code fournisseur, tiret, référence chez le fournisseur (ex. F0000001-SUN1)',
+  designation: 'Début de la désignation, puis Entrée pour la liste',
+};
+
+/** The ticket table's columns (seed 001: « les colonnes sont paramétrables »). */
+export const COLUMNS = [
+  ['ref', 'Référence'],
+  ['designation', 'Désignation'],
+  ['qty', 'Qté'],
+  ['unitPrice', 'Prix unitaire'],
+  ['discount', 'Remise'],
+  ['vat', 'TVA'],
+  ['net', 'Montant'],
+] as const;
+export type Column = (typeof COLUMNS)[number][0];
+export const ALL_COLUMNS: readonly Column[] = COLUMNS.map(([id]) => id);
+
+/** The columns kept by this browser, read from what was saved (anything unreadable: all of them). */
+export function readColumns(saved: string | null): Set<Column> {
+  try {
+    const parsed = JSON.parse(saved ?? 'null') as unknown;
+    if (Array.isArray(parsed)) {
+      const known = parsed.filter((c): c is Column => ALL_COLUMNS.includes(c as Column));
+      if (known.length > 0) return new Set(known);
+    }
+  } catch {}
+  return new Set(ALL_COLUMNS);
+}
+
+export type SearchKind = 'article' | 'customer' | 'seller';
+export interface SearchHit {
+  key: string;
+  label: string;
+  detail: string;
+  value: string;
+}
+
+/** What the search key (F8/F9) looks for, by the viseur's role. */
+export const searchKindOf = (role: Role): SearchKind =>
+  role === 'customer' ? 'customer' : role === 'seller' ? 'seller' : 'article';
+
+export type DialogState =
+  | { kind: 'none' }
+  | { kind: 'manager'; reason: string; error: string | null; retry: (auth: Authorization) => void }
+  | { kind: 'search'; search: SearchKind; text: string; hits: SearchHit[]; error: string | null }
+  | { kind: 'receipt'; error: string | null; busy: boolean }
+  | { kind: 'held'; tickets: Ticket[] }
+  | { kind: 'vat'; rows: Ticket['vat']; ht: number; vat: number; ttc: number }
+  | { kind: 'switch'; error: string | null }
+  | { kind: 'cancel' }
+  | { kind: 'other' }
+  | { kind: 'columns' }
+  | { kind: 'message'; title: string; text: string }
+  | { kind: 'customer'; customer: Customer; error: string | null }
+  | { kind: 'composition'; error: string | null }
+  | { kind: 'reprint'; number: string; error: string | null; busy: boolean }
+  | { kind: 'duplicate'; sale: JournalRecord; duplicate: JournalRecord };
+
+export interface Message {
+  readonly error: boolean;
+  readonly text: string;
+}
+
+export interface RegisterState {
+  /** The ticket as the server last answered it; null until the first one is open. */
+  readonly ticket: Ticket | null;
+  readonly role: Role;
+  readonly message: Message | null;
+  readonly dialog: DialogState;
+  /** Payment modes are shown by blocks of 8 (seed 001). */
+  readonly modePage: number;
+  /** The number of the last sale validated in this session. */
+  readonly lastSale: number | null;
+  /** « Facture demandée » pressed for this ticket. */
+  readonly invoice: boolean;
+  /** A payment mode opened the drawer on this ticket. */
+  readonly drawer: boolean;
+}
+
+export const INITIAL_STATE: RegisterState = {
+  ticket: null,
+  role: 'seller',
+  message: null,
+  dialog: { kind: 'none' },
+  modePage: 0,
+  lastSale: null,
+  invoice: false,
+  drawer: false,
+};
+
+export type RegisterEvent =
+  /** A ticket taken up at login (or opened): the viseur's role follows from it. */
+  | { readonly type: 'started'; readonly ticket: Ticket }
+  /** The server's answer to a step: the ticket, and its first notice as the message. */
+  | { readonly type: 'shown'; readonly ticket: Ticket }
+  /** The next ticket after a sale, a hold or an abandon, with what happened to the last one. */
+  | { readonly type: 'next'; readonly ticket: Ticket; readonly note: string }
+  /** The ticket validated: its number kept, the receipt choice asked. */
+  | { readonly type: 'validated'; readonly ticket: Ticket }
+  | { readonly type: 'role'; readonly role: Role }
+  | { readonly type: 'message'; readonly message: Message | null }
+  | { readonly type: 'dialog'; readonly dialog: DialogState }
+  /** An error shown in the manager's dialog (a wrong PIN…), the dialog kept open. */
+  | { readonly type: 'managerError'; readonly error: string }
+  | { readonly type: 'modePage'; readonly page: number }
+  | { readonly type: 'drawer' }
+  | { readonly type: 'invoice' };
+
+/** The viseur's role on a ticket just taken up: the seller first on a new one, else the articles. */
+export function startRole(ticket: Ticket): Role {
+  return ticket.seller === null && ticket.items.length === 0 ? 'seller' : 'ref';
+}
+
+/** The register's only way to change its state. */
+export function reduce(state: RegisterState, event: RegisterEvent): RegisterState {
+  switch (event.type) {
+    case 'started':
+      return {
+        ...state,
+        ticket: event.ticket,
+        role: startRole(event.ticket),
+        modePage: 0,
+        drawer: false,
+        invoice: false,
+      };
+    case 'shown': {
+      // The engine's blocking errors (payments not matching yet…) only matter at validation.
+      const notice = event.ticket.notices[0];
+      return {
+        ...state,
+        ticket: event.ticket,
+        message: notice === undefined ? null : { error: false, text: notice.message },
+      };
+    }
+    case 'next':
+      return {
+        ...state,
+        ticket: event.ticket,
+        role: 'seller',
+        modePage: 0,
+        drawer: false,
+        invoice: false,
+        message: { error: false, text: event.note },
+      };
+    case 'validated': {
+      const shown = reduce(state, { type: 'shown', ticket: event.ticket });
+      return {
+        ...shown,
+        lastSale: event.ticket.sale?.number ?? null,
+        dialog: { kind: 'receipt', error: null, busy: false },
+      };
+    }
+    case 'role':
+      return { ...state, role: event.role };
+    case 'message':
+      return { ...state, message: event.message };
+    case 'dialog':
+      return { ...state, dialog: event.dialog };
+    case 'managerError':
+      return state.dialog.kind === 'manager'
+        ? { ...state, dialog: { ...state.dialog, error: event.error } }
+        : state;
+    case 'modePage':
+      return { ...state, modePage: event.page };
+    case 'drawer':
+      return { ...state, drawer: true };
+    case 'invoice':
+      return { ...state, invoice: !state.invoice };
+  }
+}
+
+/**
+ * The ticket to take up at login: one of this register's open tickets with something on it, else
+ * any open one; null when a new one must be opened.
+ */
+export function ticketToTakeUp(open: readonly Ticket[]): Ticket | null {
+  return open.find((t) => t.items.length > 0 || t.payments.length > 0) ?? open[0] ?? null;
+}
+
+/** Where Rem% and Rem€ go: the pointed line or sub-total, else the whole ticket (footer). */
+export function discountPath(ticket: Ticket | null): 'discount' | 'footer-discount' {
+  return ticket?.pointer === null ? 'footer-discount' : 'discount';
+}
+
+/** « -5 % » or « -1,00 € »; empty when there is no discount. */
+export function discountText(
+  discount: { kind: 'percent'; rate: number } | { kind: 'amount'; amount: number } | null,
+): string {
+  if (discount === null) return '';
+  return discount.kind === 'percent' ? `-${formatRate(discount.rate)}` : `-${formatMoney(discount.amount)}`;
+}
+
+/** A line as the customer display names it. */
+export function itemLabel(item: Item): string {
+  if (item.kind === 'subtotal') return 'Sous-total';
+  return item.designation ?? item.ref;
+}
+
+/** What each column of the ticket table shows for a line. */
+export function lineCells(item: Item): Record<Column, string> {
+  if (item.kind === 'subtotal') {
+    return {
+      ref: '',
+      designation: 'Sous-total',
+      qty: '',
+      unitPrice: '',
+      discount: discountText(item.discount),
+      vat: '',
+      net: formatMoney(item.amount),
+    };
+  }
+  if (item.kind === 'composition') {
+    return {
+      ref: item.ref,
+      designation: `${item.designation ?? item.ref} (${item.components.length} composants)`,
+      qty: formatQuantity(item.qty),
+      unitPrice: item.price === null ? '' : formatMoney(item.price),
+      discount: '',
+      vat: 'mixte',
+      net: formatMoney(item.net),
+    };
+  }
+  return {
+    ref: item.ref,
+    designation: item.designation ?? '',
+    qty: formatQuantity(item.qty),
+    unitPrice: formatMoney(item.unitPrice),
+    discount:
+      item.discount === null
+        ? item.globalDiscount === 0
+          ? ''
+          : `-${formatMoney(item.globalDiscount)}`
+        : discountText(item.discount),
+    vat: formatRate(item.vatRate),
+    net: formatMoney(item.net),
+  };
+}
+
+/** « 3 article(s), 2 ligne(s) » under the ticket. */
+export function countsText(totals: Ticket['totals']): string {
+  const articles =
+    totals.articleCount % 1000 === 0
+      ? String(totals.articleCount / 1000)
+      : formatQuantity(totals.articleCount);
+  return `${articles} article(s), ${totals.lineCount} ligne(s)`;
+}
+
+/** A payment mode's label for its code (the code itself when the register does not know it). */
+export function modeLabel(info: RegisterInfo, code: string): string {
+  return info.paymentModes.find((m) => m.code === code)?.label ?? code;
+}
+
+/** The receipt choices of seed 000 as the register offers them. */
+export type ReceiptChoice = 'email-save' | 'print' | 'email' | 'none';
+
+/** What is sent to the server for a receipt choice: with no address, the ticket is printed (seed 000). */
+export function serverReceiptChoice(choice: ReceiptChoice, email: string): 'print' | 'email' | 'none' {
+  const wanted = choice === 'email-save' ? 'email' : choice;
+  return wanted === 'email' && email === '' ? 'print' : wanted;
+}
+
+/** The message that opens the next ticket after a sale. */
+export function saleDoneNote(number: number | undefined, choice: 'print' | 'email' | 'none'): string {
+  const how = choice === 'email' ? ' (envoyé par e-mail)' : choice === 'print' ? ' (imprimé)' : '';
+  return `Ticket${number === undefined ? '' : ` n° ${number}`} terminé${how} : saisie du ticket suivant`;
+}
