@@ -16,6 +16,7 @@ import {
 } from '../receipts/journal-source.ts';
 import { renderSignedPdf } from '../receipts/pdf-signature.ts';
 import { ensureStoreCertificate } from '../receipts/store-certificate.ts';
+import type { DocumentRef, SaleDocumentName } from '../store/journal/index.ts';
 import { MailError } from './errors.ts';
 import type { Db } from './outbox.ts';
 import type { SaleDocumentSource } from './sale-mail.ts';
@@ -51,6 +52,18 @@ export async function signedJournalPdf(
 export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): SaleDocumentSource {
   // Weak: a document that is printed rather than e-mailed never reaches pdfOf, and must not stay.
   const sources = new WeakMap<ReceiptDocument, DocumentSource>();
+  /** The originals among the documents built: a duplicate's source builds none. */
+  const originals = new WeakMap<ReceiptDocument, DocumentRef>();
+  const remember = (
+    doc: ReceiptDocument,
+    source: DocumentSource,
+    ref: Omit<DocumentRef, 'document' | 'index'>,
+  ) => {
+    sources.set(doc, source);
+    if (options.duplicate !== undefined) return;
+    const document = source.kind as SaleDocumentName;
+    originals.set(doc, { ...ref, document, ...(source.index === undefined ? {} : { index: source.index }) });
+  };
   return {
     async documentsOfSale(text, option) {
       try {
@@ -69,16 +82,21 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
         const ticket = documentFromRecord(source);
         if (ticket.kind !== 'sale')
           throw new MailError('UNKNOWN_SALE', `Ticket de vente attendu : ${text}`, 'ticket');
-        sources.set(ticket, source);
+        const sale = {
+          register,
+          chain: record.chain === 'TRAINING' ? ('TRAINING' as const) : ('TICKET' as const),
+          sequence: record.sequence,
+        };
+        remember(ticket, source, sale);
         // A duplicate is the sales ticket only: what the sale handed over was handed over then.
         const { vouchers, services } =
           options.duplicate === undefined
             ? issuedDocumentsOf(record, source.settings)
             : { vouchers: [], services: [] };
         for (const { document, index } of vouchers) {
-          sources.set(document, { ...source, kind: document.voucherType, index });
+          remember(document, { ...source, kind: document.voucherType, index }, sale);
         }
-        for (const service of services) sources.set(service, { ...source, kind: 'service' });
+        for (const service of services) remember(service, { ...source, kind: 'service' }, sale);
         const customer = (record.payload as { customer?: unknown }).customer;
         // What the register's « option en caisse » adds, built only when asked: the gift ticket, and
         // the invoice for an identified customer (built with their address).
@@ -86,7 +104,7 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
           options.duplicate === undefined && option === 'ticket+gift'
             ? documentFromRecord({ ...source, kind: 'gift' })
             : undefined;
-        if (gift !== undefined) sources.set(gift, { ...source, kind: 'gift' });
+        if (gift !== undefined) remember(gift, { ...source, kind: 'gift' }, sale);
         let invoice: ReceiptDocument | undefined;
         if (
           options.duplicate === undefined &&
@@ -97,7 +115,7 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
         ) {
           const invoiceSource = await documentSourceOf(db, register, [record], 'invoice', options.software);
           invoice = documentFromRecord(invoiceSource);
-          sources.set(invoice, invoiceSource);
+          remember(invoice, invoiceSource, sale);
         }
         const store = await db
           .selectFrom('registers')
@@ -130,5 +148,6 @@ export function journalSaleSource(db: Db, options: JournalSaleSourceOptions): Sa
       }
     },
     pdfOf: (doc) => signedJournalPdf(doc, sources.get(doc), options),
+    originalOf: (doc) => originals.get(doc),
   };
 }

@@ -5,6 +5,12 @@
  */
 import type { ReceiptDocument } from '../receipts/document.ts';
 import { COUNTER_CUSTOMER } from '../store/customers.ts';
+import {
+  type DocumentRef,
+  issuedOriginal,
+  issueOriginals,
+  OriginalIssuedError,
+} from '../store/journal/index.ts';
 import { invoicesByEmail } from './campaign.ts';
 import type { ReceiptOutcome } from './choice.ts';
 import { composeDocumentMail } from './compose.ts';
@@ -36,6 +42,27 @@ export interface SaleDocumentSource {
   documentsOfSale(ticket: string, option?: TicketOption): Promise<SaleDocuments | undefined>;
   /** The document's PDF as e-mailed (signed by the store certificate in the real source). */
   pdfOf(doc: ReceiptDocument): Promise<Uint8Array>;
+  /**
+   * The journal document a rendered original is (its sale and which document), so that handing it
+   * over issues that original once (`issueOriginals`); undefined for a copy (« DUPLICATA ») or a
+   * document that does not come from the journal.
+   */
+  originalOf?(doc: ReceiptDocument): DocumentRef | undefined;
+}
+
+/** The journal documents among `docs` (the originals that handing them over issues). */
+function originalsOf(source: SaleDocumentSource, docs: readonly ReceiptDocument[]): DocumentRef[] {
+  return docs.flatMap((doc) => {
+    const ref = source.originalOf?.(doc);
+    return ref === undefined ? [] : [ref];
+  });
+}
+
+/** The documents of printed items (a `ticket-duplicate` is a copy, not an original). */
+function printedDocuments(items: readonly PlannedItem[]): ReceiptDocument[] {
+  return items.flatMap((item) =>
+    'document' in item && item.role !== 'ticket-duplicate' ? [item.document] : [],
+  );
 }
 
 export interface QueueDocumentsInput {
@@ -110,7 +137,9 @@ async function customerOf(db: Db, code: string | undefined) {
 
 /**
  * After validation, applies the receipt outcome: queues the documents of seed 000's table (and saves
- * the address when asked), or says what to print. One transaction: all queued and saved, or nothing.
+ * the address when asked), or says what to print. Each document handed over, e-mailed or printed,
+ * issues its original (`issueOriginals`): a document whose original was already issued refuses the
+ * whole outcome (ALREADY_ISSUED). One transaction: all queued, issued and saved, or nothing.
  */
 export async function dispatchSale(
   db: Db,
@@ -120,19 +149,29 @@ export async function dispatchSale(
     readonly outcome: ReceiptOutcome;
     readonly option: TicketOption;
     readonly now: Date;
+    /** The user who hands the documents over (kept with the originals). */
+    readonly operator?: string;
   },
 ): Promise<ValidationDispatch> {
   const sale = await source.documentsOfSale(input.ticket, input.option);
   if (sale === undefined) throw new MailError('UNKNOWN_SALE', `Ticket inconnu : ${input.ticket}`, 'ticket');
   const { outcome } = input;
-  if (outcome.action === 'print')
-    return { queued: [], print: planPrintOnly(sale.issued, input.option).print, addressSaved: false };
-  if (outcome.action === 'none') {
+  const issue = (trx: Db, docs: readonly ReceiptDocument[], channel: 'print' | 'email') =>
+    issueOriginals(trx, originalsOf(source, docs), {
+      at: input.now,
+      channel,
+      operator: input.operator ?? '',
+    });
+  if (outcome.action === 'print' || outcome.action === 'none') {
+    let print = planPrintOnly(sale.issued, input.option).print;
     // No receipt; value documents (vouchers, service tickets) are still handed over.
-    const print = planPrintOnly(sale.issued, input.option).print.filter(
-      (p) =>
-        p.role !== 'ticket' && p.role !== 'gift' && p.role !== 'invoice' && p.role !== 'ticket-duplicate',
-    );
+    if (outcome.action === 'none') {
+      print = print.filter(
+        (p) =>
+          p.role !== 'ticket' && p.role !== 'gift' && p.role !== 'invoice' && p.role !== 'ticket-duplicate',
+      );
+    }
+    await issue(db, printedDocuments(print), 'print');
     return { queued: [], print, addressSaved: false };
   }
   const customer = await customerOf(db, sale.customerCode);
@@ -149,6 +188,8 @@ export async function dispatchSale(
   const settings = await mailSettingsOf(db, sale.storeId);
   const sender = await senderOf(db, sale.storeId);
   return db.transaction().execute(async (trx) => {
+    await issue(trx, plan.email, 'email');
+    await issue(trx, printedDocuments(plan.print), 'print');
     const addressSaved =
       outcome.saveToCustomer && sale.customerCode !== undefined
         ? await saveReceiptAddress(trx, sale.customerCode, outcome.to, input.now)
@@ -167,21 +208,53 @@ export async function dispatchSale(
   });
 }
 
-/** A receipt sent again from the sales list: only the sales ticket may be re-sent (seed 000). */
+/**
+ * A sale's receipt e-mailed from the sales list or `comptoir mail send`: only the sales ticket may be
+ * re-sent (seed 000). From a duplicate's source it is that copy (« DUPLICATA »); otherwise, with
+ * `issue`, it is the ticket's original, issued in the same transaction as the e-mail is queued, and
+ * refused (ALREADY_ISSUED, nothing queued) when the original was already handed over.
+ */
 export async function resendReceipt(
   db: Db,
   source: SaleDocumentSource,
-  input: { readonly ticket: string; readonly to: string; readonly now: Date },
+  input: {
+    readonly ticket: string;
+    readonly to: string;
+    readonly now: Date;
+    /** Issue the original (the user who sends it); without it the source must give a copy. */
+    readonly issue?: { readonly operator: string };
+  },
 ): Promise<OutboxRow> {
   const sale = await source.documentsOfSale(input.ticket);
   if (sale === undefined) throw new MailError('UNKNOWN_SALE', `Ticket inconnu : ${input.ticket}`, 'ticket');
-  const [row] = await queueDocuments(db, {
-    storeId: sale.storeId,
-    documents: [sale.issued.ticket],
-    to: input.to,
-    reference: sale.ticket,
-    pdfOf: (doc) => source.pdfOf(doc),
-    now: input.now,
+  const ticket = sale.issued.ticket;
+  const original = input.issue === undefined ? undefined : source.originalOf?.(ticket);
+  if (original !== undefined) {
+    // Refused before the PDF is drawn; the claim in the transaction below settles a race.
+    const issued = await issuedOriginal(db, original);
+    if (issued !== undefined) throw new OriginalIssuedError(original, issued);
+  }
+  const pdf = await source.pdfOf(ticket);
+  const settings = await mailSettingsOf(db, sale.storeId);
+  const sender = await senderOf(db, sale.storeId);
+  const [row] = await db.transaction().execute(async (trx) => {
+    if (original !== undefined) {
+      await issueOriginals(trx, [original], {
+        at: input.now,
+        channel: 'email',
+        operator: input.issue?.operator ?? '',
+      });
+    }
+    return queueDocuments(trx, {
+      storeId: sale.storeId,
+      documents: [ticket],
+      to: input.to,
+      reference: sale.ticket,
+      pdfOf: async () => pdf,
+      now: input.now,
+      settings,
+      sender,
+    });
   });
   if (row === undefined) throw new Error('aucun e-mail mis en file');
   return row;

@@ -1,9 +1,11 @@
 /**
  * Ports' implementations that are not the journal's: events kept in memory (tests) or sent to two
- * journals at once, and a receipt delivery that records the choice and refuses e-mail (no outbox).
+ * journals at once, and a receipt delivery on paper only that refuses e-mail (no outbox).
  */
-import { ApiError } from './errors.ts';
+import type { JournalContext } from '../store/journal/index.ts';
+import { handOverSale } from './mail-adapter.ts';
 import type { EventJournal, ReceiptDelivery, TechnicalEvent } from './ports.ts';
+import { VERSION } from './version.ts';
 
 /** Events sent to each journal in turn. */
 export function teeEvents(...journals: readonly EventJournal[]): EventJournal {
@@ -28,12 +30,14 @@ export function memoryEvents(): MemoryEvents {
   };
 }
 
-export const printOnlyReceipts: ReceiptDelivery = {
-  async deliver(_db, request) {
-    if (request.choice === 'email' || request.choice === 'both') {
-      throw new ApiError(503, 'MAIL_UNAVAILABLE', 'Envoi par e-mail indisponible sur ce serveur');
-    }
-    return { printed: request.choice === 'print', queued: null };
-  },
-  async stop() {},
-};
+/**
+ * Receipts on paper only: the choice issues the originals of what the register prints (and journals
+ * the printed duplicate of « Ticket + Ticket »); e-mail is refused (503 MAIL_UNAVAILABLE).
+ */
+export function printOnlyReceipts(journal: JournalContext): ReceiptDelivery {
+  const software = { name: 'Comptoir', version: VERSION };
+  return {
+    deliver: (db, request) => handOverSale(db, journal, software, request, false),
+    async stop() {},
+  };
+}

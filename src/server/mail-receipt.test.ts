@@ -4,12 +4,25 @@
  * real SMTP server over TCP, its PDF attached.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sendFromJournal } from '../cli/commands/mail.ts';
 import { type SmtpSink, startSmtpSink } from '../mail/testing/smtp-sink.ts';
+import { readJournalKeysDir, verifyReceiptPdf } from '../receipts/verify-pdf.ts';
 import { createArticle } from '../store/catalogue.ts';
+import { issuedOriginal, issueOriginals } from '../store/journal/index.ts';
 import { countRows } from '../store/test-dialects.ts';
-import { mailReceipts } from './mail-adapter.ts';
-import { call, login, PINS, startTestServer, type TestServer, validatedSale, waitFor } from './testing.ts';
+import { mailReceipts, OPTION_COPY_REASON, PAPER_COPY_REASON } from './mail-adapter.ts';
+import {
+  call,
+  countRecords,
+  login,
+  PINS,
+  startTestServer,
+  type TestServer,
+  validatedSale,
+  waitFor,
+} from './testing.ts';
 import type { TicketView } from './ticket-view.ts';
 
 let server: TestServer;
@@ -165,5 +178,169 @@ describe('the receipt by e-mail through the API', () => {
       'le ticket de retouche aussi',
     );
     assert.match(subjects.join('\n'), /^Votre ticket de (?!ticket)/m, 'et le ticket de caisse');
+  });
+});
+
+/** The DUPLICATE records of the journal: `copy reason operator` of sale `number`. */
+async function copiesOf(number: number): Promise<string[]> {
+  const rows = await server.db
+    .selectFrom('journal')
+    .select('payload')
+    .where('chain', '=', 'DUPLICATE')
+    .where('ref_sequence', '=', number)
+    .orderBy('sequence')
+    .execute();
+  return rows.map((r) => {
+    const p = JSON.parse(r.payload) as { copyNumber: number; reason: string; operator: string };
+    return `${p.copyNumber} ${p.reason} ${p.operator}`;
+  });
+}
+
+describe('every copy after the original is a duplicate (issue 11 item 6)', () => {
+  test('the receipt choice is made once: a repeated POST is refused, nothing more is queued', async () => {
+    const validated = await validatedSale(server.url, token, 'mail-test-once-1');
+    const number = validated.sale?.number ?? assert.fail('pas de vente');
+    const path = `/api/tickets/${validated.id}/receipt`;
+    await ok(path, { choice: 'email', email: 'une-fois@exemple.fr' });
+    const ticket = { register: 1, chain: 'TICKET' as const, sequence: number, document: 'ticket' as const };
+    assert.deepEqual(
+      { ...(await issuedOriginal(server.db, ticket)), issuedAt: '' },
+      { issuedAt: '', channel: 'email', operator: 'CAISSE1' },
+      'the e-mail is the original, by the cashier',
+    );
+    const queued = await countRows(server.db, 'mail_outbox');
+    for (const choice of ['email', 'print', 'none']) {
+      const again = await call<{ code: string; message: string }>(server.url, 'POST', path, {
+        token,
+        body: { choice, email: 'une-fois@exemple.fr' },
+      });
+      assert.equal(again.status, 409, JSON.stringify(again.body));
+      assert.equal(again.body.code, 'RECEIPT_ALREADY_CHOSEN');
+      assert.match(
+        again.body.message,
+        new RegExp(
+          `^Le choix du ticket n° ${number} est déjà fait \\(par e-mail, le .*\\) : toute nouvelle copie est un duplicata journalisé avec son motif — Réimpression \\(POST /api/sales/1/${number}/reprint\\)`,
+        ),
+      );
+    }
+    assert.equal(await countRows(server.db, 'mail_outbox'), queued, 'no second original queued');
+    assert.deepEqual(await copiesOf(number), [], 'and no copy journaled');
+  });
+
+  test('paper and e-mail (« both »): the e-mail is the original, the paper ticket a journaled duplicate', async () => {
+    const validated = await validatedSale(server.url, token, 'mail-test-both-1');
+    const number = validated.sale?.number ?? assert.fail('pas de vente');
+    const view = await ok(`/api/tickets/${validated.id}/receipt`, {
+      choice: 'both',
+      email: 'both@exemple.fr',
+    });
+    assert.equal(view.receipt?.printed, true);
+    assert.equal(view.receipt?.duplicates.length, 1);
+    assert.deepEqual(await copiesOf(number), [`1 ${PAPER_COPY_REASON} CAISSE1`]);
+  });
+
+  test('« Ticket + Ticket » on paper: the original printed, the second ticket a journaled duplicate', async () => {
+    const validated = await validatedSale(server.url, token, 'mail-test-twice-1');
+    const number = validated.sale?.number ?? assert.fail('pas de vente');
+    const duplicates = await countRecords(server.db, 'DUPLICATE');
+    const view = await ok(`/api/tickets/${validated.id}/receipt`, {
+      choice: 'print',
+      option: 'ticket+ticket',
+    });
+    assert.equal(view.receipt?.printed, true);
+    assert.equal(view.receipt?.queued, null);
+    assert.deepEqual(view.receipt?.duplicates, [duplicates + 1]);
+    assert.deepEqual(await copiesOf(number), [`1 ${OPTION_COPY_REASON} CAISSE1`]);
+    const printed = await issuedOriginal(server.db, {
+      register: 1,
+      chain: 'TICKET',
+      sequence: number,
+      document: 'ticket',
+    });
+    assert.equal(printed?.channel, 'print');
+  });
+
+  test('an original already handed over elsewhere refuses the choice (409 ALREADY_ISSUED), nothing queued', async () => {
+    const validated = await validatedSale(server.url, token, 'mail-test-elsewhere-1');
+    const number = validated.sale?.number ?? assert.fail('pas de vente');
+    // As `comptoir receipt text N` would have done before the cashier chose.
+    await issueOriginals(
+      server.db,
+      [{ register: 1, chain: 'TICKET', sequence: number, document: 'ticket' }],
+      { at: new Date('2026-11-23T10:00:00Z'), channel: 'text', operator: '' },
+    );
+    const queued = await countRows(server.db, 'mail_outbox');
+    const refused = await call<{ code: string; message: string }>(
+      server.url,
+      'POST',
+      `/api/tickets/${validated.id}/receipt`,
+      { token, body: { choice: 'email', email: 'ailleurs@exemple.fr' } },
+    );
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, 'ALREADY_ISSUED');
+    assert.match(
+      refused.body.message,
+      /^L’original du ticket 1-0+\d+ a déjà été remis \(le 23\/11\/2026 à 10:00:00 UTC, en texte/,
+    );
+    assert.equal(await countRows(server.db, 'mail_outbox'), queued);
+    // Refused, not recorded: the choice is still open, and the reprint is the way to a copy.
+    const view = await call<{ receipt: unknown }>(server.url, 'GET', `/api/tickets/${validated.id}`, {
+      token,
+    });
+    assert.equal(view.body.receipt, null);
+  });
+
+  test('comptoir mail send N: the original once, then only a copy asked with its reason and user', async () => {
+    // A store with its SIRET, so that the copy's PDF verifies (item 7 fixes the store without one).
+    await server.db.updateTable('stores').set({ siret: '12345678900011' }).execute();
+    const validated = await validatedSale(server.url, token, 'mail-test-cli-1');
+    const number = validated.sale?.number ?? assert.fail('pas de vente');
+    const input = { ticket: `1-${number}`, to: 'cli@exemple.fr', storeId: 1 };
+    const first = await sendFromJournal(server.db, server.dir, input);
+    assert.equal(first.recipient, 'cli@exemple.fr');
+    const before = JSON.stringify([await countRows(server.db, 'mail_outbox'), await copiesOf(number)]);
+    await assert.rejects(sendFromJournal(server.db, server.dir, input), (error: Error) => {
+      assert.match(error.message, /^Refusé : L’original du ticket 1-0+\d+ a déjà été remis \(.*par e-mail\)/);
+      assert.match(
+        error.message,
+        /\nPour une copie : comptoir mail send 1-\d+ --to cli@exemple.fr --duplicate --reason "motif" --operator CODE$/,
+      );
+      return true;
+    });
+    await assert.rejects(
+      sendFromJournal(server.db, server.dir, {
+        ...input,
+        duplicate: true,
+        reason: 'Perdu',
+        operator: 'NOBODY',
+      }),
+      /Utilisateur inconnu ou inactif : NOBODY/,
+    );
+    await assert.rejects(
+      sendFromJournal(server.db, server.dir, { ...input, duplicate: true, operator: 'CAISSE1' }),
+      /--duplicate demande le motif/,
+    );
+    assert.equal(
+      JSON.stringify([await countRows(server.db, 'mail_outbox'), await copiesOf(number)]),
+      before,
+      'refusals write nothing',
+    );
+    const copy = await sendFromJournal(server.db, server.dir, {
+      ...input,
+      duplicate: true,
+      reason: 'Ticket perdu',
+      operator: 'CAISSE1',
+    });
+    assert.deepEqual(await copiesOf(number), ['1 Ticket perdu CAISSE1']);
+    const message = await waitFor('la copie reçue par le serveur SMTP', () =>
+      sink
+        .accepted()
+        .find((m) => m.to.includes('cli@exemple.fr') && m.raw.toString('latin1').includes(copy.message_id)),
+    );
+    const parsed = await sink.parse(message);
+    const pdf = parsed.attachments[0]?.content ?? assert.fail('pas de pièce jointe');
+    const report = await verifyReceiptPdf(pdf, readJournalKeysDir(join(server.dir, 'keys')));
+    assert.ok(report.ok, JSON.stringify(report.checks));
+    assert.match(report.summary ?? '', /^DUPLICATA /, 'the PDF sent is the copy');
   });
 });

@@ -95,15 +95,26 @@ export interface ReceiptRequest {
   readonly email: string | null;
   readonly customer: string;
   readonly now: Date;
+  /** The user at the register: the originals handed over and the printed copies are theirs. */
+  readonly operator: string;
 }
 
 export interface ReceiptOutcome {
   readonly printed: boolean;
   /** The outbox message id when an e-mail was queued. */
   readonly queued: string | null;
+  /**
+   * The DUPLICATE records of the copies printed besides the originals (option « Ticket + Ticket », or
+   * the paper ticket of the choice `both` whose original went by e-mail): their sequence numbers.
+   */
+  readonly duplicates?: readonly number[];
 }
 
 export interface ReceiptDelivery {
+  /**
+   * Hands the sale's documents over as chosen: each original once (a document whose original was
+   * already issued refuses the whole choice, ALREADY_ISSUED), every other copy a DUPLICATE record.
+   */
   deliver(db: Db, request: ReceiptRequest): Promise<ReceiptOutcome>;
   /** Stops background work (the mail worker) at shutdown. */
   stop(): Promise<void>;

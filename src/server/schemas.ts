@@ -171,6 +171,11 @@ export const ticketView = z
         email: z.string().nullable(),
         printed: z.boolean(),
         queued: z.string().nullable(),
+        duplicates: z
+          .array(z.number())
+          .describe(
+            'N° des DUPLICATA imprimés avec le ticket (option Ticket + Ticket, papier du choix both)',
+          ),
         at: z.string(),
       })
       .nullable(),

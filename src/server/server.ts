@@ -40,7 +40,7 @@ export function plug(journal: JournalContext): Plugged {
     books: journalBooks(journal),
     events: journalEvents(journal),
     held: journalHeldTickets,
-    receipts: printOnlyReceipts,
+    receipts: printOnlyReceipts(journal),
     probes: { journalHead: journalHeads },
   };
 }

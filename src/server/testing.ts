@@ -108,7 +108,7 @@ export async function startTestServer(
     books: journalBooks(journal),
     events: teeEvents(events, journalEvents(journal)),
     held: journalHeldTickets,
-    receipts: options.receipts?.(db, journal) ?? printOnlyReceipts,
+    receipts: options.receipts?.(db, journal) ?? printOnlyReceipts(journal),
     journal,
     probes: { journalHead: journalHeads },
   });

@@ -539,7 +539,11 @@ export class TicketService {
     });
   }
 
-  /** Records the receipt choice of a validated ticket, with what the delivery did. */
+  /**
+   * Records the receipt choice of a validated ticket, with what the delivery did. The choice is made
+   * once: the originals it hands over are issued then, and any copy after that is a duplicate asked
+   * with its reason (reprint, e-mail again), never a second choice.
+   */
   recordReceipt(
     session: Session,
     id: string,
@@ -550,6 +554,7 @@ export class TicketService {
       if (entry.status !== 'validated' || entry.sale === null) {
         throw new ApiError(422, 'NOT_VALIDATED', 'Le choix du ticket se fait après la validation');
       }
+      if (entry.receipt !== null) throw receiptAlreadyChosen(entry.sale, entry.receipt);
       const receipt = await deliver(entry, entry.sale);
       return this.save(entry, { ...entry, receipt });
     });
@@ -559,6 +564,22 @@ export class TicketService {
   async drain(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
+}
+
+const CHOICE_WORDS: Readonly<Record<ReceiptChoice, string>> = {
+  print: 'sur papier',
+  email: 'par e-mail',
+  both: 'sur papier et par e-mail',
+  none: 'aucun ticket',
+};
+
+/** A second receipt choice: refused, saying how to get a copy (a journaled duplicate). */
+function receiptAlreadyChosen(sale: ValidatedSale, receipt: ReceiptRecord): ApiError {
+  const at = receipt.at.replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2}).*$/, '$3/$2/$1 à $4 UTC');
+  return conflict(
+    'RECEIPT_ALREADY_CHOSEN',
+    `Le choix du ticket n° ${sale.number} est déjà fait (${CHOICE_WORDS[receipt.choice]}, le ${at}) : toute nouvelle copie est un duplicata journalisé avec son motif — Réimpression (POST /api/sales/${sale.register}/${sale.number}/reprint) ou Renvoyer par e-mail (POST /api/sales/${sale.register}/${sale.number}/email)`,
+  );
 }
 
 /** One engine command, or its refusal as an API error. */

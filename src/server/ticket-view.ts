@@ -119,6 +119,7 @@ export function toTicketView(entry: TicketEntry, notices: readonly Notice[] = []
             email: entry.receipt.email,
             printed: entry.receipt.outcome.printed,
             queued: entry.receipt.outcome.queued,
+            duplicates: [...(entry.receipt.outcome.duplicates ?? [])],
             at: entry.receipt.at,
           },
     createdAt: entry.createdAt,

@@ -302,6 +302,7 @@ export interface Database {
   server_sessions: ServerSessionsTable;
   mail_outbox: MailOutboxTable;
   price_history: PriceHistoryTable;
+  issued_originals: IssuedOriginalsTable;
   mail_settings: MailSettingsTable;
   register_shortcuts: RegisterShortcutsTable;
 }
@@ -341,6 +342,21 @@ export interface PriceHistoryTable {
   old_value: number | null;
   new_value: number | null;
   changed_at: string;
+}
+
+/**
+ * The original of a sale's document, issued once (migration 0009, issue 11 item 6): every later copy
+ * is a DUPLICATE record. Append-only: triggers refuse UPDATE and DELETE.
+ */
+export interface IssuedOriginalsTable {
+  register: string;
+  chain: string;
+  sequence: number;
+  document: string;
+  doc_index: number;
+  issued_at: string;
+  channel: string;
+  operator: string;
 }
 
 export const TABLES_IN_DEPENDENCY_ORDER: readonly (keyof Database)[] = [

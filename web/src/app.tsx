@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, hasToken, type RegisterInfo, type SessionInfo, setToken } from './api.ts';
 import { Register } from './register/index.tsx';
 
-const BackOffice = lazy(() => import('./backoffice.tsx').then((m) => ({ default: m.BackOffice })));
+const BackOffice = lazy(() => import('./backoffice/index.tsx').then((m) => ({ default: m.BackOffice })));
 
 type View = 'register' | 'backoffice';
 const viewOf = (): View => (location.hash.startsWith('#/gestion') ? 'backoffice' : 'register');

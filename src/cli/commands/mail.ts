@@ -3,7 +3,9 @@
  *
  * - `status [--id N] [--statut S] [--json]`: the queue, or one message;
  * - `retry ID`: a failed or waiting message is tried again now;
- * - `send TICKET --to ADRESSE` (or `--document FICHIER.json`): queues a sale's receipt;
+ * - `send TICKET --to ADRESSE` (or `--document FICHIER.json`): queues a sale's receipt — its original
+ *   when none was handed over yet, else only a copy asked with `--duplicate --reason --operator`
+ *   (a DUPLICATE record, issue 11 item 6);
  * - `work [--once]`: runs the worker (`SMTP_URL` overrides the stores' SMTP servers);
  * - `campaign …`: the dematerialization letters (seed 003);
  * - `smtp [--host …]`: shows or sets a store's SMTP server (the password is read from standard input
@@ -30,7 +32,8 @@ import type { SaleDocumentSource } from '../../mail/sale-mail.ts';
 import type { ReceiptDocument } from '../../receipts/document.ts';
 import { parseReceiptDocument } from '../../receipts/document-schema.ts';
 import { isStoreError } from '../../store/errors.ts';
-import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { isJournalError } from '../../store/journal/errors.ts';
+import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { SOFTWARE_NAME, VERSION } from '../version.ts';
 
 const REFUSALS: readonly MailErrorCode[] = [
@@ -59,6 +62,9 @@ async function run(fn: () => Promise<void>): Promise<void> {
     } else if (isStoreError(error)) {
       process.stderr.write(`Refusé : ${error.message} [${error.code}]\n`);
       process.exitCode = 1;
+    } else if (isJournalError(error)) {
+      process.stderr.write(`Refusé : ${error.message} [${error.code}]\n`);
+      process.exitCode = error.code === 'INVALID_INPUT' ? 2 : 1;
     } else if (error instanceof MailCommandError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = error.exitCode;
@@ -138,6 +144,74 @@ function fileSource(path: string, storeId: number): { source: SaleDocumentSource
   return { source, ticket: ticket.number };
 }
 
+export interface JournalSendInput {
+  readonly ticket: string;
+  readonly to: string;
+  readonly storeId: number;
+  readonly duplicate?: boolean;
+  readonly reason?: string;
+  /** The store's user who sends it (`--operator`, else `$COMPTOIR_USER`). */
+  readonly operator?: string;
+}
+
+/**
+ * `mail send TICKET` from the journal: the ticket's original when none was handed over yet (issued
+ * with the e-mail queued), else refused with how to ask for the copy; with `duplicate`, its DUPLICATE
+ * record (reason and an active user required) then the copy « DUPLICATA ». Every refusal comes before
+ * anything is journaled or queued.
+ */
+export async function sendFromJournal(db: Db, dataDir: string, input: JournalSendInput) {
+  const { journalSaleSource } = await import('../../mail/journal-sale-source.ts');
+  const { resendReceipt } = await import('../../mail/sale-mail.ts');
+  const { senderOf } = await import('../../mail/store-settings.ts');
+  const { parseTicketRef } = await import('../../receipts/journal-source.ts');
+  const { activeUser, recordDuplicate } = await import('../../store/journal/index.ts');
+  const ctx = commandJournalContext(dataDir);
+  const software = { name: SOFTWARE_NAME, version: VERSION };
+  const operator = input.operator ?? process.env.COMPTOIR_USER ?? '';
+  const copyCommand = `comptoir mail send ${input.ticket} --to ${input.to} --duplicate --reason "motif" --operator CODE`;
+  if (input.duplicate !== true) {
+    if (input.reason !== undefined)
+      throw new MailCommandError('--reason va avec --duplicate (le motif d’une copie)', 2);
+    if (operator !== '') await activeUser(db, operator);
+    const source = journalSaleSource(db, { dataDir, software, now: ctx.now });
+    try {
+      return await resendReceipt(db, source, {
+        ticket: input.ticket,
+        to: input.to,
+        now: ctx.now(),
+        issue: { operator },
+      });
+    } catch (error) {
+      if (isJournalError(error) && error.code === 'ALREADY_ISSUED') {
+        throw new MailCommandError(`Refusé : ${error.message}\nPour une copie : ${copyCommand}`, 1);
+      }
+      throw error;
+    }
+  }
+  if (input.reason === undefined || input.reason.trim() === '')
+    throw new MailCommandError('--duplicate demande le motif de la copie : --reason TEXTE', 2);
+  if (operator === '')
+    throw new MailCommandError('--duplicate demande l’utilisateur qui envoie la copie : --operator CODE', 2);
+  let ref: ReturnType<typeof parseTicketRef>;
+  try {
+    ref = parseTicketRef(input.ticket);
+  } catch (error) {
+    throw new MailCommandError((error as Error).message, 2);
+  }
+  if (ref.chain !== 'TICKET')
+    throw new MailCommandError(`Seul un ticket de vente s’envoie par e-mail : ${input.ticket}`, 2);
+  await senderOf(db, input.storeId);
+  const duplicate = await recordDuplicate(db, ctx, {
+    register: ref.register ?? 1,
+    original: { sequence: ref.sequence },
+    reason: input.reason,
+    operator,
+  });
+  const source = journalSaleSource(db, { dataDir, software, now: ctx.now, duplicate });
+  return resendReceipt(db, source, { ticket: input.ticket, to: input.to, now: ctx.now() });
+}
+
 function readStdin(): string {
   try {
     return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -197,10 +271,18 @@ export function registerMailCommands(program: Command): void {
 
   mail
     .command('send')
-    .description('met en file le ticket d’une vente pour une adresse e-mail')
+    .description(
+      'met en file le ticket d’une vente pour une adresse e-mail : son original, ou une copie (--duplicate)',
+    )
     .argument('[ticket]', 'numéro du ticket (celui du document avec --document)')
     .requiredOption('--to <adresse>', 'adresse e-mail du client')
     .option('--document <file>', 'ticket au format document (JSON), au lieu du journal')
+    .option('--duplicate', 'copie du ticket déjà remis : enregistre un DUPLICATA dans le journal')
+    .option('--reason <text>', 'motif de la copie (obligatoire avec --duplicate)')
+    .option(
+      '--operator <code>',
+      'utilisateur du magasin qui envoie (obligatoire avec --duplicate ; défaut : $COMPTOIR_USER)',
+    )
     .option('--store <code>', 'magasin (défaut : le seul magasin)')
     .option('--json', 'sortie JSON')
     .option(...DATA_OPTION)
@@ -210,20 +292,29 @@ export function registerMailCommands(program: Command): void {
           const { requireAddress } = await import('../../mail/address.ts');
           const to = requireAddress(options.to);
           const storeId = await storeIdOf(db, options.store);
-          const fromFile = options.document === undefined ? undefined : fileSource(options.document, storeId);
-          const { journalSaleSource } = await import('../../mail/journal-sale-source.ts');
-          const source =
-            fromFile?.source ??
-            journalSaleSource(db, {
-              dataDir: dataDirOf(options.data),
-              software: { name: SOFTWARE_NAME, version: VERSION },
-              now: () => new Date(),
+          let job: Awaited<ReturnType<typeof sendFromJournal>>;
+          if (options.document !== undefined) {
+            if (options.duplicate === true || options.reason !== undefined)
+              throw new MailCommandError('--duplicate et --reason vont avec un ticket du journal', 2);
+            const fromFile = fileSource(options.document, storeId);
+            const { resendReceipt } = await import('../../mail/sale-mail.ts');
+            job = await resendReceipt(db, fromFile.source, {
+              ticket: ticketArg ?? fromFile.ticket,
+              to,
+              now: new Date(),
             });
-          const ticket = ticketArg ?? fromFile?.ticket;
-          if (ticket === undefined)
-            throw new MailCommandError('Numéro de ticket requis (ou --document FICHIER.json)', 2);
-          const { resendReceipt } = await import('../../mail/sale-mail.ts');
-          const job = await resendReceipt(db, source, { ticket, to, now: new Date() });
+          } else {
+            if (ticketArg === undefined)
+              throw new MailCommandError('Numéro de ticket requis (ou --document FICHIER.json)', 2);
+            job = await sendFromJournal(db, dataDirOf(options.data), {
+              ticket: ticketArg,
+              to,
+              storeId,
+              ...(options.duplicate === true ? { duplicate: true } : {}),
+              ...(options.reason === undefined ? {} : { reason: options.reason }),
+              ...(options.operator === undefined ? {} : { operator: options.operator }),
+            });
+          }
           if (options.json === true) {
             process.stdout.write(
               `${JSON.stringify({ id: job.id, messageId: job.message_id, status: job.status }, null, 2)}\n`,

@@ -13,7 +13,26 @@ import { initStore } from '../../store/init.ts';
 import { closeDay, ensureRegisterKeys, readJournal, validateTicket } from '../../store/journal/index.ts';
 import { ticketOf } from '../../store/journal/testing.ts';
 import { openDatabase } from '../../store/open-database.ts';
-import { ReceiptCommandError, resolveDocument } from './receipt.ts';
+import { type Handover, ReceiptCommandError, resolveDocument } from './receipt.ts';
+
+/** Renders nothing and sends nothing: what the in-process calls check is the document resolved. */
+const quiet: Handover<string> = { channel: 'text', render: async () => '', send: () => undefined };
+
+/** The originals handed over, as `issued_originals` keeps them: `document/index channel`. */
+async function originals(): Promise<string[]> {
+  const db = await openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
+  try {
+    const rows = await db
+      .selectFrom('issued_originals')
+      .select(['sequence', 'document', 'doc_index', 'channel'])
+      .orderBy('issued_at')
+      .orderBy('document')
+      .execute();
+    return rows.map((r) => `${r.sequence} ${r.document}/${r.doc_index} ${r.channel}`);
+  } finally {
+    await db.destroy();
+  }
+}
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'comptoir-cli-receipt-journal-'));
@@ -50,6 +69,8 @@ async function journal(): Promise<JournalRecord[]> {
 let ticket: JournalRecord;
 /** The text of ticket 1 as first printed (test 1), for the reprints. */
 let originalText = '';
+/** The text of its invoice as first issued (test 4), for its reprints. */
+let originalInvoice = '';
 
 before(async () => {
   // The store as `comptoir init` leaves it, a register key, two validated sales and a daily closure.
@@ -173,13 +194,46 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
     );
   });
 
+  test('a second original is refused, saying how to ask for the copy; nothing is written', async () => {
+    const before = (await journal()).length;
+    const again = await comptoir('receipt', 'pdf', '1', '--data', data, '--out', 'again.pdf');
+    assert.equal(again.code, 1, again.stderr);
+    assert.match(
+      again.stderr,
+      /^L’original du ticket 1-000001 a déjà été remis \(le \d\d\/\d\d\/\d{4} à [\d:]+ UTC, en texte \(comptoir receipt text\)\) : toute nouvelle copie est un duplicata/,
+    );
+    assert.match(
+      again.stderr,
+      /\nPour une copie : comptoir receipt pdf 1-000001 --duplicate --reason "motif" --operator CODE\n$/,
+    );
+    assert.equal(existsSync(join(work, 'again.pdf')), false, 'no file');
+    assert.equal((await journal()).length, before, 'no record');
+    assert.deepEqual(await originals(), ['1 ticket/1 text'], 'the first rendering issued the original');
+  });
+
   test('pdf then verify offline with the journal keys: valid; one changed amount: not valid', async () => {
-    const pdf = await comptoir('receipt', 'pdf', '1', '--data', data, '--out', 'ticket.pdf');
+    const pdf = await comptoir(
+      'receipt',
+      'pdf',
+      '1',
+      '--data',
+      data,
+      '--out',
+      'ticket.pdf',
+      '--duplicate',
+      '--reason',
+      'PDF pour le client',
+      '--operator',
+      'CAISSE1',
+    );
     assert.equal(pdf.code, 0, pdf.stderr);
     assert.ok(existsSync(join(data, 'keys', 'pdf', 'store-certificate.pem')), 'store certificate made');
     const ok = await comptoir('receipt', 'verify', 'ticket.pdf', '--keys', join(data, 'keys'));
     assert.equal(ok.code, 0, ok.stdout.toString());
-    assert.match(ok.stdout.toString(), /✔ Signature du ticket \(journal\) : valide \(TICKET n° 1/);
+    assert.match(
+      ok.stdout.toString(),
+      /✔ Signature du ticket \(journal\) : valide \(DUPLICATE n° 3, TICKET n° 1 ;/,
+    );
     assert.match(ok.stdout.toString(), /✔ Ticket reconstruit depuis le journal : identique/);
     assert.match(ok.stdout.toString(), /PDF valide\.\n$/);
 
@@ -222,8 +276,11 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
     assert.ok(textOf(scan).includes('TICKET CADEAU 1-000001'), textOf(scan));
     assert.ok(!textOf(scan).includes('€'), 'no price on a gift ticket');
     assert.equal(commandsNamed(scan, 'cut').length, 1);
-    const invoice = await resolveDocument('1', { data, kind: 'invoice' });
+    // The first rendering of the invoice is its original (in process: the same function).
+    const invoice = await resolveDocument('1', { data, kind: 'invoice' }, quiet);
     assert.equal(invoice.doc.kind, 'invoice');
+    originalInvoice = renderText(invoice.doc, 48);
+    assert.deepEqual(await originals(), ['1 ticket/1 text', '1 gift/1 escpos', '1 invoice/1 text']);
     // The PDF embeds its settings: no other customer's address, no staff list.
     assert.deepEqual(Object.keys(invoice.source?.settings.customers ?? {}), []);
     assert.equal(invoice.source?.settings.people, undefined);
@@ -238,8 +295,8 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
   });
 
   test('reprints of the invoice and gift ticket: their own copy numbers, DUPLICATA in text, ESC/POS and PDF', async () => {
-    const original = await resolveDocument('1', { data, kind: 'invoice' });
-    const originalText = renderText(original.doc, 48);
+    const originalText = originalInvoice;
+    assert.ok(originalText !== '', 'test 4 issued the invoice');
     const reprint = (format: string, kind: string, reason: string, ...more: string[]) =>
       comptoir(
         'receipt',
@@ -356,6 +413,21 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
         /qu'un document invoice : pas de rang 2/,
       ],
       ['1', { kind: 'deposit' }, 1, /n'émet pas de bon d'acompte/],
+      // Each original once: the ticket, its gift ticket and its invoice were issued by the tests above.
+      [
+        '1-000001',
+        {},
+        1,
+        /^L’original du ticket 1-000001 a déjà été remis .*\nPour une copie : comptoir receipt text 1-000001 --duplicate --reason "motif" --operator CODE$/s,
+      ],
+      [
+        '1',
+        { kind: 'gift', operator: 'CAISSE1' },
+        1,
+        /^L’original du ticket cadeau du ticket 1-000001 a déjà été remis \(.*, sur imprimante ESC\/POS .*\nPour une copie : comptoir receipt text 1-000001 --kind gift --duplicate/s,
+      ],
+      ['1', { kind: 'invoice' }, 1, /^L’original de la facture du ticket 1-000001 a déjà été remis/],
+      ['1', { reason: 'Perte' }, 2, /--reason va avec --duplicate/],
       ['abc', {}, 2, /Numéro de ticket invalide : « abc »/],
       [
         '1',
@@ -365,7 +437,7 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
       ],
     ];
     for (const [ticketArg, options, code, message] of cases) {
-      await assert.rejects(resolveDocument(ticketArg, { data, ...options }), (error: unknown) => {
+      await assert.rejects(resolveDocument(ticketArg, { data, ...options }, quiet), (error: unknown) => {
         assert.ok(
           error instanceof ReceiptCommandError,
           `${ticketArg} ${JSON.stringify(options)}: ${String(error)}`,
@@ -378,5 +450,58 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
     assert.equal(existsSync(join(work, 'nothing.txt')), false, 'no output file');
     assert.equal(existsSync(join(work, 'empty')), false, 'no database made for nothing');
     assert.equal((await journal()).length, before, 'no record written');
+    assert.equal((await originals()).length, 3, 'no original issued');
+  });
+
+  test('a training ticket’s first copy is its original; --operator must be an active user', async () => {
+    const before = await originals();
+    const db = await openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
+    const ctx = {
+      dataDir: data,
+      now: () => new Date('2026-11-24T09:00:00Z'),
+      softwareVersion: '0.1.0',
+      timeZone: 'Europe/Paris',
+    };
+    try {
+      await validateTicket(db, ctx, {
+        register: 1,
+        idempotencyKey: 'cli-receipt-training-1',
+        cashier: 'CAISSE1',
+        training: true,
+        ticket: ticketOf({
+          lines: [{ ref: 'GUIDE', qty: '1', unitPrice: '12.50', vatRate: '5.5' }],
+          payments: [{ mode: 'CASH', amount: '12.50' }],
+        }),
+      });
+    } finally {
+      await db.destroy();
+    }
+    await assert.rejects(
+      resolveDocument('X1-000001', { data, operator: 'NOBODY' }, quiet),
+      /Utilisateur inconnu ou inactif : NOBODY/,
+    );
+    assert.deepEqual(await originals(), before, 'an unknown operator issues nothing');
+    let sent = '';
+    const handover: Handover<string> = {
+      channel: 'text',
+      render: async ({ doc }) => renderText(doc, 48),
+      send: (text) => {
+        sent = text;
+      },
+    };
+    await resolveDocument('X1-000001', { data, operator: 'CAISSE1' }, handover);
+    assert.match(sent, /MODE ÉCOLE/);
+    assert.doesNotMatch(sent, /DUPLICATA/);
+    // A failure while sending issues nothing: the next rendering is still the original.
+    const failing: Handover<string> = { ...handover, send: () => assert.fail('imprimante absente') };
+    await assert.rejects(resolveDocument('X1-000001', { data, kind: 'gift' }, failing), /imprimante absente/);
+    const after = await originals();
+    assert.deepEqual(after.slice(before.length), ['1 ticket/1 text'], 'training ticket 1, by CAISSE1');
+    await assert.rejects(
+      resolveDocument('X1-000001', { data }, quiet),
+      /L’original du ticket X1-000001 a déjà été remis \(.*, par CAISSE1\)/,
+    );
+    await resolveDocument('X1-000001', { data, kind: 'gift' }, quiet);
+    assert.equal((await originals()).length, after.length + 1, 'the gift ticket, issued at last');
   });
 });

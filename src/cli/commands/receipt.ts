@@ -39,10 +39,13 @@ const KIND_OPTION = [
 const INDEX_OPTION = ['--index <n>', 'n-ième bon de ce genre émis par le ticket (défaut : 1)'] as const;
 const DUPLICATE_OPTION = [
   '--duplicate',
-  'réimpression (du document de --kind) : enregistre un DUPLICATA dans le journal',
+  'copie (du document de --kind) après son original : enregistre un DUPLICATA dans le journal',
 ] as const;
-const REASON_OPTION = ['--reason <text>', 'motif de la réimpression (obligatoire avec --duplicate)'] as const;
-const OPERATOR_OPTION = ['--operator <code>', 'utilisateur qui réimprime (défaut : $COMPTOIR_USER)'] as const;
+const REASON_OPTION = ['--reason <text>', 'motif de la copie (obligatoire avec --duplicate)'] as const;
+const OPERATOR_OPTION = [
+  '--operator <code>',
+  'utilisateur du magasin qui remet le document (obligatoire avec --duplicate ; défaut : $COMPTOIR_USER)',
+] as const;
 
 interface SourceOptions {
   readonly register?: string;
@@ -71,20 +74,63 @@ function positiveInt(value: string, what: string): number {
   return Number(value);
 }
 
+/** How the document leaves: the sub-command that renders it. */
+export type RenderChannel = 'text' | 'escpos' | 'pdf';
+
+/** Renders the document (`render`), then hands the result over (`send`: the file, the printer). */
+export interface Handover<T> {
+  readonly channel: RenderChannel;
+  readonly render: (resolved: Resolved) => Promise<T>;
+  readonly send: (out: T) => Promise<void> | void;
+  /**
+   * A printer takes seconds to answer or fail: its original is issued (committed) before sending, so
+   * that no lock is held meanwhile; a file or standard output is written inside the transaction.
+   */
+  readonly remote?: boolean;
+}
+
+/** The command line that asks for a copy of the same document (the ticket by its printed number). */
+function duplicateCommand(
+  channel: RenderChannel,
+  ticket: { readonly register: number; readonly chain: string; readonly sequence: number },
+  kind: string,
+  index?: number,
+): string {
+  const number = `${ticket.chain === 'TRAINING' ? 'X' : ''}${ticket.register}-${String(ticket.sequence).padStart(6, '0')}`;
+  const kindPart = kind === 'ticket' ? '' : ` --kind ${kind}`;
+  const indexPart = index === undefined || index === 1 ? '' : ` --index ${index}`;
+  return `comptoir receipt ${channel} ${number}${kindPart}${indexPart} --duplicate --reason "motif" --operator CODE`;
+}
+
 /**
- * The document to render: read from a JSON file, or built from the journal of `--data` (a validated
- * ticket, training ticket or closure by its number). A reprint of the ticket or of one of the documents
- * its sale issued (`--kind`, `--index`) first appends its DUPLICATE record, naming that document.
+ * Renders a document and hands it over: from a JSON file (the document model, not the journal), or
+ * from the journal of `--data` (a validated ticket, training ticket or closure by its number).
+ *
+ * Every copy of a sale's document after its original is a duplicate (issue 11 item 6): without
+ * `--duplicate`, the document's original is issued — refused, with how to ask for a copy, when it was
+ * already handed over (at the register, by e-mail or by an earlier command) — in the transaction
+ * during which `send` writes it, so that a failure issues nothing. With `--duplicate --reason
+ * --operator`, its DUPLICATE record (naming the document) is appended first. A Z report is not a
+ * justificatif handed to a customer: it renders from its signed closure as often as asked.
  */
-export async function resolveDocument(arg: string, options: SourceOptions): Promise<Resolved> {
-  if (isDocumentFile(arg)) return { doc: readDocument(arg) };
+export async function resolveDocument<T>(
+  arg: string,
+  options: SourceOptions,
+  handover: Handover<T>,
+): Promise<Resolved> {
+  if (isDocumentFile(arg)) {
+    const resolved = { doc: readDocument(arg) };
+    await handover.send(await handover.render(resolved));
+    return resolved;
+  }
   const kind = options.kind ?? 'ticket';
   if (!(RECEIPT_KINDS as readonly string[]).includes(kind)) {
     throw new ReceiptCommandError(`Document inconnu : --kind ${kind} (${RECEIPT_KINDS.join(', ')})`);
   }
   const { parseTicketRef, loadRecord, documentSourceOf, TicketLookupError } = await journalSourceModule();
   const { documentFromRecord, DocumentSourceError } = await fromJournalModule();
-  const { recordDuplicate, isJournalError } = await journalModule();
+  const { recordDuplicate, isJournalError, activeUser, issuedOriginal, issueOriginals, OriginalIssuedError } =
+    await journalModule();
   let ref: ReturnType<typeof parseTicketRef>;
   try {
     ref = parseTicketRef(arg);
@@ -113,12 +159,15 @@ export async function resolveDocument(arg: string, options: SourceOptions): Prom
         'Un duplicata se fait d’un ticket de vente ou d’un document qu’il a émis, pas d’une clôture',
       );
     }
+  } else if (options.reason !== undefined) {
+    throw new ReceiptCommandError('--reason va avec --duplicate (le motif d’une copie)');
   }
   const dataDir = dataDirOf(options.data);
   const url = process.env.DATABASE_URL;
   if ((url === undefined || url === '') && !existsSync(join(dataDir, 'comptoir.db'))) {
     throw new ReceiptCommandError(`Aucune base de données dans ${dataDir} : lancez « comptoir init »`, 1);
   }
+  const ctx = commandJournalContext(dataDir);
   try {
     return await withStore(dataDir, async (db) => {
       const original = await loadRecord(db, register, ref);
@@ -132,22 +181,66 @@ export async function resolveDocument(arg: string, options: SourceOptions): Prom
           { name: SOFTWARE_NAME, version: VERSION },
           index,
         );
-      if (options.duplicate !== true) {
-        const source = await sourceOf([original]);
+      const build = async (records: readonly JournalRecord[]): Promise<Resolved> => {
+        const source = await sourceOf(records);
         return { doc: documentFromRecord(source), source };
+      };
+      if (options.duplicate === true) {
+        // The document must exist before its copy is journaled: a refusal writes nothing.
+        await build([original]);
+        const duplicate = await recordDuplicate(db, ctx, {
+          register,
+          original: { chain: ref.chain, sequence: ref.sequence },
+          ...(receiptKind === 'ticket' ? {} : { document: receiptKind }),
+          ...(index === undefined ? {} : { index }),
+          reason: options.reason ?? '',
+          operator: operator ?? '',
+        });
+        const resolved = await build([duplicate, original]);
+        await handover.send(await handover.render(resolved));
+        return resolved;
       }
-      // The document must exist before its copy is journaled: a refusal writes nothing.
-      documentFromRecord(await sourceOf([original]));
-      const duplicate = await recordDuplicate(db, commandJournalContext(dataDir), {
+      const resolved = await build([original]);
+      if (ref.chain === 'CLOSURE') {
+        await handover.send(await handover.render(resolved));
+        return resolved;
+      }
+      const document = {
         register,
-        original: { chain: ref.chain, sequence: ref.sequence },
-        ...(receiptKind === 'ticket' ? {} : { document: receiptKind }),
+        chain: ref.chain === 'TRAINING' ? ('TRAINING' as const) : ('TICKET' as const),
+        sequence: ref.sequence,
+        document: receiptKind,
         ...(index === undefined ? {} : { index }),
-        reason: options.reason ?? '',
-        operator: operator ?? '',
-      });
-      const source = await sourceOf([duplicate, original]);
-      return { doc: documentFromRecord(source), source };
+      };
+      const refuse = (error: InstanceType<typeof OriginalIssuedError>): never => {
+        throw new ReceiptCommandError(
+          `${error.message}\nPour une copie : ${duplicateCommand(handover.channel, document, kind, index)}`,
+          1,
+        );
+      };
+      const issued = await issuedOriginal(db, document);
+      if (issued !== undefined) refuse(new OriginalIssuedError(document, issued));
+      if (operator !== undefined && operator !== '') await activeUser(db, operator);
+      const out = await handover.render(resolved);
+      const issue = { at: ctx.now(), channel: handover.channel, operator: operator ?? '' };
+      try {
+        await db.transaction().execute(async (trx) => {
+          await issueOriginals(trx, [document], issue);
+          if (handover.remote !== true) await handover.send(out);
+        });
+      } catch (error) {
+        if (error instanceof OriginalIssuedError) refuse(error);
+        throw error;
+      }
+      if (handover.remote === true) {
+        await Promise.resolve(handover.send(out)).catch((error: Error) => {
+          throw new ReceiptCommandError(
+            `${error.message}\nL’original est enregistré comme remis : s’il n’est pas sorti, demandez une copie : ${duplicateCommand(handover.channel, document, kind, index)}`,
+            1,
+          );
+        });
+      }
+      return resolved;
     });
   } catch (error) {
     if (error instanceof TicketLookupError) {
@@ -266,8 +359,11 @@ export function registerReceiptCommands(program: Command): void {
     .action((file, options) =>
       run(async () => {
         const columns = width(options.width);
-        const { doc } = await resolveDocument(file, options);
-        writeOutput(options.out, renderText(doc, columns));
+        await resolveDocument(file, options, {
+          channel: 'text',
+          render: async ({ doc }) => renderText(doc, columns),
+          send: (text) => writeOutput(options.out, text),
+        });
       }),
     );
 
@@ -293,17 +389,22 @@ export function registerReceiptCommands(program: Command): void {
         const printer = options.printer === undefined ? undefined : hostPort(options.printer);
         const { renderEscPos } = await escposModule();
         const { sendToTcpPrinter, writeToDevice } = await transportModule();
-        const { doc } = await resolveDocument(file, options);
-        const bytes = renderEscPos(doc, { columns, openDrawer: options.drawer === true });
-        if (printer !== undefined) {
-          await sendToTcpPrinter(printer, bytes).catch((error: Error) => {
-            throw new ReceiptCommandError(error.message, 1);
-          });
-        } else if (options.device !== undefined) {
-          await writeToDevice(options.device, bytes).catch((error: Error) => {
-            throw new ReceiptCommandError(error.message, 1);
-          });
-        } else writeOutput(options.out, bytes);
+        await resolveDocument(file, options, {
+          channel: 'escpos',
+          remote: printer !== undefined || options.device !== undefined,
+          render: async ({ doc }) => renderEscPos(doc, { columns, openDrawer: options.drawer === true }),
+          send: async (bytes) => {
+            if (printer !== undefined) {
+              await sendToTcpPrinter(printer, bytes).catch((error: Error) => {
+                throw new ReceiptCommandError(error.message, 1);
+              });
+            } else if (options.device !== undefined) {
+              await writeToDevice(options.device, bytes).catch((error: Error) => {
+                throw new ReceiptCommandError(error.message, 1);
+              });
+            } else writeOutput(options.out, bytes);
+          },
+        });
       }),
     );
 
@@ -328,18 +429,20 @@ export function registerReceiptCommands(program: Command): void {
         const format = pdfFormat(options.format);
         const { renderPdf } = await pdfModule();
         const { renderSignedPdf } = await signatureModule();
-        const { doc, source } = await resolveDocument(file, options);
-        const now = new Date();
-        const pdfOptions = { format, now, ...(source === undefined ? {} : { source }) };
-        if (options.unsigned === true) {
-          writeOutput(options.out, await renderPdf(doc, pdfOptions));
-          return;
-        }
-        const store = await storeCertificate(options, {
-          commonName: doc.store.sign,
-          organization: `${doc.store.legalName ?? doc.store.sign} (SIRET ${doc.store.siret})`,
+        await resolveDocument(file, options, {
+          channel: 'pdf',
+          render: async ({ doc, source }) => {
+            const now = new Date();
+            const pdfOptions = { format, now, ...(source === undefined ? {} : { source }) };
+            if (options.unsigned === true) return renderPdf(doc, pdfOptions);
+            const store = await storeCertificate(options, {
+              commonName: doc.store.sign,
+              organization: `${doc.store.legalName ?? doc.store.sign} (SIRET ${doc.store.siret})`,
+            });
+            return renderSignedPdf(doc, store, pdfOptions);
+          },
+          send: (bytes) => writeOutput(options.out, bytes),
         });
-        writeOutput(options.out, await renderSignedPdf(doc, store, pdfOptions));
       }),
     );
 

@@ -8,19 +8,8 @@ import { checkShortcuts, readShortcuts, shortcutListSchema, writeShortcuts } fro
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { authorizationSchema, noQuery } from '../schemas.ts';
+import { shortcutListView } from '../shortcut-schema.ts';
 import { type Api, answers } from './kit.ts';
-
-export const shortcutView = z.object({
-  position: z.number(),
-  ref: z.string(),
-  label: z.string(),
-  color: z.string(),
-  picture: z.string().nullable(),
-  family: z.string().nullable(),
-  familyLabel: z.string().nullable(),
-  unitPrice: z.number().nullable(),
-});
-export const shortcutListView = z.object({ register: z.number(), items: z.array(shortcutView) });
 
 const registerParams = z.strictObject({ number: z.coerce.number().int().min(1).max(9999) });
 

@@ -546,7 +546,8 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Choix du ticket après validation : papier, e-mail, les deux ou aucun',
+        summary:
+          'Choix du ticket après validation, une seule fois : papier, e-mail, les deux (le papier est alors un duplicata journalisé) ou aucun ; toute copie ensuite est un duplicata (réimpression)',
         ...byId,
         body: z.strictObject({
           choice: z.enum(['print', 'email', 'both', 'none']),
@@ -586,6 +587,7 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
           email: address,
           customer,
           now,
+          operator: session.user.code,
         });
         return { choice, email: address, outcome, at: now.toISOString() };
       });

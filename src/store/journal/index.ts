@@ -18,6 +18,9 @@
  * - `closeDay | closeMonth | closeYear(db, ctx, { register, operator, label? })` → `{ closures, heads }`.
  * - `rotateRegisterKey(db, ctx, register, operator)` → `{ record, keyId }`.
  * - `holdTicket(db, register, operator, state, now, label?)`, `releaseHeldTicket(db, id)`.
+ * - `issueOriginals(db, refs, { at, channel, operator })`: the originals of a sale's documents handed
+ *   over, once each (`issued_originals`, not signed); a second one is refused (ALREADY_ISSUED) and
+ *   every later copy goes through `recordDuplicate`. `issuedOriginal(db, ref)` reads the fact back.
  *
  * Reads:
  * - `readJournal(db, { register?, chain?, fromSequence? })`: async iterator of `JournalRecord`, ordered
@@ -76,7 +79,19 @@ export {
   releaseHeldTicket,
   rotateRegisterKey,
 } from './operations.ts';
-export { journalNameOf, registerInfo } from './register-data.ts';
+export {
+  type DocumentRef,
+  documentWords,
+  type IssuedOriginal,
+  type IssueInput,
+  issuedOriginal,
+  issueOriginals,
+  ORIGINAL_CHANNELS,
+  type OriginalChannel,
+  OriginalIssuedError,
+  type SaleDocumentName,
+} from './originals.ts';
+export { activeUser, journalNameOf, registerInfo } from './register-data.ts';
 export { DEFAULT_TIME_ZONE, localDateOf, offsetMinutesAt } from './time.ts';
 export {
   type ValidatedTicket,

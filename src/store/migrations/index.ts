@@ -9,6 +9,7 @@ import { migration0003 } from './0003-mail-outbox.ts';
 import { migration0004 } from './0004-server.ts';
 import { migration0005 } from './0005-article-issues.ts';
 import { migration0006 } from './0006-price-history.ts';
+import { migration0009 } from './0009-issued-originals.ts';
 import { migration0010 } from './0010-register-shortcuts.ts';
 
 export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['0004-server', migration0004],
   ['0005-article-issues', migration0005],
   ['0006-price-history', migration0006],
+  ['0009-issued-originals', migration0009],
   ['0010-register-shortcuts', migration0010],
 ];
 

@@ -347,6 +347,12 @@ export function counterActions(core: Core): CounterActions {
         closeDialog();
         await enqueue(() => core.openNext(saleDoneNote(ticket.sale?.number, serverChoice)));
       } catch (error) {
+        // The choice is made once (its answer was lost): this sale is done, a copy is a reprint.
+        if (error instanceof ApiError && error.code === 'RECEIPT_ALREADY_CHOSEN') {
+          closeDialog();
+          await enqueue(() => core.openNext(`${error.message} : saisie du ticket suivant`));
+          return;
+        }
         setDialog({ kind: 'receipt', busy: false, error: errorText(error) });
       }
     })();

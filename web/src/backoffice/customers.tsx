@@ -1,0 +1,135 @@
+/** « Clients »: search, the customer form (consent flags), the CSV import. */
+import { useState } from 'preact/hooks';
+import { api, type Customer, type CustomerChanges } from '../api.ts';
+import { CsvImport } from '../catalogue.tsx';
+import { SearchForm } from './search.tsx';
+
+export function Customers() {
+  const [items, setItems] = useState<Customer[]>([]);
+  const [editing, setEditing] = useState<Customer | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  return (
+    <section aria-label="Clients">
+      <h1>Clients</h1>
+      <SearchForm
+        label="Carte, code ou -NOM"
+        onSearch={(text) =>
+          api.customers(text, 50).then(
+            (page) => setItems(page.items),
+            (e: unknown) => setMessage(e instanceof Error ? e.message : String(e)),
+          )
+        }
+      />
+      {message === null ? null : <p role="status">{message}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Code</th>
+            <th scope="col">Nom</th>
+            <th scope="col">Ville</th>
+            <th scope="col">E-mail</th>
+            <th scope="col">Ticket par e-mail</th>
+            <th scope="col">Mailings</th>
+            <th scope="col" />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((c) => (
+            <tr key={c.code}>
+              <td>{c.code}</td>
+              <td>{c.name}</td>
+              <td>{c.city}</td>
+              <td>{c.email}</td>
+              <td>{c.consentEmailReceipts ? 'oui' : 'non'}</td>
+              <td>{c.consentMailings ? 'oui' : 'non'}</td>
+              <td>
+                <button type="button" onClick={() => setEditing(c)} aria-label={`Modifier ${c.name}`}>
+                  Modifier
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editing === null ? null : (
+        <CustomerForm
+          key={editing.code}
+          customer={editing}
+          onSaved={(saved) => {
+            setItems(items.map((c) => (c.code === saved.code ? saved : c)));
+            setEditing(null);
+            setMessage(`Client ${saved.name} enregistré`);
+          }}
+        />
+      )}
+      <CsvImport kind="customers" />
+    </section>
+  );
+}
+
+const SHOWN_FIELDS = [
+  'name',
+  'address1',
+  'postalCode',
+  'city',
+  'email',
+  'phone',
+  'consentEmailReceipts',
+  'consentMailings',
+  'dematRefused',
+  'taxExempt',
+] as const satisfies readonly (keyof CustomerChanges & keyof Customer)[];
+
+function CustomerForm(props: { customer: Customer; onSaved: (c: Customer) => void }) {
+  const [c, setC] = useState(props.customer);
+  const [error, setError] = useState<string | null>(null);
+  const text = (field: 'name' | 'address1' | 'postalCode' | 'city' | 'email' | 'phone', label: string) => (
+    <label>
+      {label}
+      <input value={c[field]} onInput={(e) => setC({ ...c, [field]: e.currentTarget.value })} />
+    </label>
+  );
+  const flag = (
+    field: 'consentEmailReceipts' | 'consentMailings' | 'dematRefused' | 'taxExempt',
+    label: string,
+  ) => (
+    <label class="check">
+      <input
+        type="checkbox"
+        checked={c[field]}
+        onChange={(e) => setC({ ...c, [field]: e.currentTarget.checked })}
+      />
+      {label}
+    </label>
+  );
+  return (
+    <form
+      aria-label={`Fiche client ${props.customer.code}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        // Only what this form shows and the user changed: every other field is kept by the server.
+        const changes: CustomerChanges = {};
+        for (const field of SHOWN_FIELDS) {
+          if (c[field] !== props.customer[field]) Object.assign(changes, { [field]: c[field] });
+        }
+        api
+          .saveCustomer(c.code, changes)
+          .then(props.onSaved, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      }}
+    >
+      <h2>Fiche client {c.code}</h2>
+      {text('name', 'Nom')}
+      {text('address1', 'Adresse')}
+      {text('postalCode', 'Code postal')}
+      {text('city', 'Ville')}
+      {text('email', 'Adresse électronique')}
+      {text('phone', 'Téléphone')}
+      {flag('consentEmailReceipts', 'Le client souhaite recevoir ses tickets de caisse par e-mail')}
+      {flag('consentMailings', 'Le client souhaite recevoir les mailings')}
+      {flag('dematRefused', 'Le client refuse la dématérialisation')}
+      {flag('taxExempt', 'Exonéré de TVA')}
+      {error === null ? null : <p role="alert">{error}</p>}
+      <button type="submit">Enregistrer le client</button>
+    </form>
+  );
+}
