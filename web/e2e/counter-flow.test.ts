@@ -166,8 +166,12 @@ test('« Reprise attente » while a ticket is in progress holds it first: both t
 
   await page.keyboard.press('Shift+F7');
   const held = page.getByRole('dialog', { name: 'Tickets en attente' });
+  await held
+    .getByRole('button', { name: /Reprendre le ticket/ })
+    .first()
+    .waitFor();
   assert.equal(await held.getByRole('button', { name: /Reprendre le ticket/ }).count(), 1);
-  assert.equal((await focused(page)).inDialog, true, 'the focus is in the list');
+  await page.waitForFunction("document.activeElement?.closest('[role=dialog]') != null");
   await page.keyboard.press('Enter');
   await row(page, 0).waitFor();
   assert.equal(await row(page, 1).count(), 0);
@@ -289,15 +293,18 @@ test('abandoning a ticket asks first, « Revenir au ticket » focused; Escape gi
   await page.keyboard.press('Shift+F10');
   const confirm = page.getByRole('dialog', { name: 'Abandonner le ticket ?' });
   await confirm.waitFor();
+  await page.waitForFunction("document.activeElement?.closest('[role=dialog]') != null");
   assert.equal((await focused(page)).name, 'Revenir au ticket', 'the safe choice has the focus');
   await page.keyboard.press('Enter');
   await confirm.waitFor({ state: 'detached' });
   assert.equal(await row(page, 5).count(), 1, 'nothing lost');
-  assert.equal((await focused(page)).name, 'Viseur');
+  await page.waitForFunction("document.activeElement?.getAttribute('aria-label') === 'Viseur'");
 
   // « Annuler », « Supprimer le ticket en entier »: asked too; Escape closes and gives the focus back.
   await page.getByRole('button', { name: 'Annuler Échap' }).click();
   const cancel = page.getByRole('dialog', { name: 'Annuler' });
+  await cancel.waitFor();
+  await page.waitForFunction("document.activeElement?.closest('[role=dialog]') != null");
   assert.equal((await focused(page)).name, 'Revenir à la saisie');
   await cancel.getByRole('button', { name: 'Supprimer le ticket en entier…' }).click();
   const clear = page.getByRole('dialog', { name: 'Supprimer toutes les lignes ?' });

@@ -1,6 +1,6 @@
 /** The register's dialogs: drawn in place over the screen, keyboard first, every control named. */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Authorization } from './api.ts';
 import type { ReceiptChoice } from './register/state.ts';
 
@@ -22,7 +22,8 @@ export function Dialog(props: {
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // A layout effect: the focus moves in as the dialog is drawn, before a key can reach the page behind.
+  useLayoutEffect(() => {
     const within = ref.current;
     const active = document.activeElement;
     const opener = active instanceof HTMLElement && active !== document.body ? active : null;

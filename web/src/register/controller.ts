@@ -5,7 +5,7 @@
  * key and button does is in `actions.ts`; the zones and dialogs get this controller and call it.
  */
 import type { RefObject } from 'preact';
-import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
   type Article,
@@ -248,7 +248,7 @@ export function useRegister(props: RegisterProps): Controller {
   // The focus goes where the next keystroke belongs, once the screen shows it.
   const ready = ticket !== null;
   const { target, seq } = state.focus;
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!ready || seq < 0) return;
     if (target === 'modes') {
       const first = modes.current?.querySelector<HTMLElement>('button:not(:disabled)');
