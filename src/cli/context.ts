@@ -59,11 +59,26 @@ export async function withStore<T>(
   }
 }
 
+/**
+ * The commands' clock. The system clock, except in the test suite: when `NODE_ENV` is `test`,
+ * `COMPTOIR_TEST_CLOCK` (an ISO instant) fixes it, so that tests assert dates without reading the
+ * wall clock. Outside tests the variable is ignored (a shop cannot stamp its records with it).
+ */
+export function commandClock(env: Readonly<Record<string, string | undefined>> = process.env): () => Date {
+  const fixed = env.NODE_ENV === 'test' ? env.COMPTOIR_TEST_CLOCK : undefined;
+  if (fixed === undefined || fixed === '') return () => new Date();
+  const instant = new Date(fixed);
+  if (Number.isNaN(instant.getTime())) {
+    throw new StoreError('INVALID_INPUT', `COMPTOIR_TEST_CLOCK n’est pas une date ISO : ${fixed}`);
+  }
+  return () => new Date(instant);
+}
+
 /** The journal context of a command: keys and heads in `dataDir`, the clock, this version. */
 export function commandJournalContext(dataDir: string): JournalContext {
   return {
     dataDir,
-    now: () => new Date(),
+    now: commandClock(),
     softwareVersion: VERSION,
     timeZone: process.env.COMPTOIR_TIME_ZONE ?? 'Europe/Paris',
   };

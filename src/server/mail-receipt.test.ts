@@ -75,7 +75,7 @@ describe('the receipt by e-mail through the API', () => {
     );
     assert.equal(answer.status, 400, JSON.stringify(answer.body));
     assert.equal(answer.body.code, 'INVALID_INPUT');
-    assert.match(answer.body.message, /adresse e-mail invalide/);
+    assert.match(answer.body.message, /adresse e-mail invalide/i);
     assert.equal(await countRows(server.db, 'mail_outbox'), 0);
   });
 

@@ -89,7 +89,10 @@ export function issueSentence(issue: z.core.$ZodIssue, where = 'body'): string {
         ? `${capital(field)} manque`
         : `${capital(field)} n’est pas lisible (attendu : ${TYPE_NAMES[issue.expected] ?? issue.expected})`;
     case 'invalid_format':
-      if (issue.format === 'email') return `${capital(field)} n’est pas une adresse e-mail valide`;
+      if (issue.format === 'email')
+        return field === FIELD_NAMES.email
+          ? 'Adresse e-mail invalide'
+          : `${capital(field)} : adresse e-mail invalide`;
       if (issue.format === 'uuid') return `${capital(field)} n’est pas un identifiant valide`;
       return `${capital(field)} contient des caractères non admis`;
     case 'invalid_value':

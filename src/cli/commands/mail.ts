@@ -33,7 +33,7 @@ import type { ReceiptDocument } from '../../receipts/document.ts';
 import { parseReceiptDocument } from '../../receipts/document-schema.ts';
 import { isStoreError } from '../../store/errors.ts';
 import { isJournalError } from '../../store/journal/errors.ts';
-import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { commandClock, commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { SOFTWARE_NAME, VERSION } from '../version.ts';
 
 const REFUSALS: readonly MailErrorCode[] = [
@@ -138,7 +138,7 @@ function fileSource(path: string, storeId: number): { source: SaleDocumentSource
     },
     async pdfOf(document) {
       const { renderPdf } = await import('../../receipts/pdf.ts');
-      return renderPdf(document, { now: new Date() });
+      return renderPdf(document, { now: commandClock()() });
     },
   };
   return { source, ticket: ticket.number };
@@ -263,7 +263,7 @@ export function registerMailCommands(program: Command): void {
     .action((id, options) =>
       run(() =>
         withStore(dataDirOf(options.data), async (db) => {
-          const job = await retryJob(db, positiveInt(id, 'Numéro'), new Date());
+          const job = await retryJob(db, positiveInt(id, 'Numéro'), commandClock()());
           process.stdout.write(`E-mail n° ${job.id} remis en file pour ${job.recipient}.\n`);
         }),
       ),
@@ -301,7 +301,7 @@ export function registerMailCommands(program: Command): void {
             job = await resendReceipt(db, fromFile.source, {
               ticket: ticketArg ?? fromFile.ticket,
               to,
-              now: new Date(),
+              now: commandClock()(),
             });
           } else {
             if (ticketArg === undefined)
@@ -417,7 +417,7 @@ export function registerMailCommands(program: Command): void {
             company: store.sign === '' ? store.name : store.sign,
             settings: await mailSettingsOf(db, storeId),
             filter,
-            now: new Date(),
+            now: commandClock()(),
             dryRun,
           });
           const brief = (c: {
@@ -486,7 +486,7 @@ export function registerMailCommands(program: Command): void {
                     ...(options.user === undefined ? {} : { user: options.user }),
                     ...(options.passwordStdin === true ? { password: readStdin() } : {}),
                   },
-                  new Date(),
+                  commandClock()(),
                 );
           if (options.json === true) {
             process.stdout.write(`${JSON.stringify(shown ?? null, null, 2)}\n`);

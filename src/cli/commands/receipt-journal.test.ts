@@ -40,11 +40,19 @@ const data = join(work, 'data');
 after(() => rmSync(work, { recursive: true, force: true }));
 
 // The processes use the SQLite file of --data, whatever the environment of the test run says.
-const { DATABASE_URL: _ignored, COMPTOIR_DATA: _ignored2, ...env } = process.env;
+// Their clock is injected (the evening of the sales, after the closure, a minute later at each run):
+// the dates asserted never depend on the wall clock.
+const { DATABASE_URL: _ignored, COMPTOIR_DATA: _ignored2, ...inherited } = process.env;
+let runs = 0;
+function env(): NodeJS.ProcessEnv {
+  runs += 1;
+  const at = new Date(Date.UTC(2026, 10, 23, 19, 30 + runs));
+  return { ...inherited, NODE_ENV: 'test', COMPTOIR_TEST_CLOCK: at.toISOString() };
+}
 
 function comptoir(...args: string[]): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'comptoir.js'), ...args], { cwd: work, env });
+    const child = spawn(process.execPath, [join(root, 'bin', 'comptoir.js'), ...args], { cwd: work, env: env() });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -8,7 +8,7 @@ import { type DocumentSource, RECEIPT_KINDS, type ReceiptKind } from '../../rece
 import type { PdfFormat } from '../../receipts/pdf.ts';
 import type { StoreCertificate } from '../../receipts/pdf-signature.ts';
 import { renderText } from '../../receipts/text.ts';
-import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { commandClock, commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { SOFTWARE_NAME, VERSION } from '../version.ts';
 
 // pdfkit, pkijs, bwip-js and the ESC/POS encoder take over a second to load: they are imported by the
@@ -432,7 +432,7 @@ export function registerReceiptCommands(program: Command): void {
         await resolveDocument(file, options, {
           channel: 'pdf',
           render: async ({ doc, source }) => {
-            const now = new Date();
+            const now = commandClock()();
             const pdfOptions = { format, now, ...(source === undefined ? {} : { source }) };
             if (options.unsigned === true) return renderPdf(doc, pdfOptions);
             const store = await storeCertificate(options, {
@@ -501,7 +501,7 @@ export function registerReceiptCommands(program: Command): void {
           const pem = await makeSelfSignedStoreCertificate({
             commonName: options.name,
             organization: options.organization ?? options.name,
-            notBefore: new Date(),
+            notBefore: commandClock()(),
           });
           writeOutput(options.outCert, pem.certificatePem);
           writeFileSync(`${options.outKey}.${process.pid}.tmp`, pem.privateKeyPem, { mode: 0o600 });
