@@ -110,7 +110,7 @@ const saleBody = {
   lineCount: z.int(),
 };
 
-/** A reprint's mention: any document of a sale can be a duplicate. */
+/** A reprint's mention: any document of a sale, and a closure's report, can be a duplicate. */
 const duplicate = z
   .strictObject({
     copyNumber: z.int().min(1),
@@ -174,6 +174,7 @@ export const receiptDocumentSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('z-report'),
     ...header,
+    duplicate,
     period: z.enum(['day', 'month', 'year']),
     periodLabel: text.optional(),
     from: dateTime,

@@ -416,7 +416,7 @@ export function duplicateKindOf(duplicate: JournalRecord): { kind: ReceiptKind; 
 }
 
 /**
- * A reprint of any document of a sale (checklist item 24): the document its payload names (the sales
+ * A reprint of any document of a sale or of a closure's report (checklist item 24): the document its payload names (the sales
  * ticket when none), built from the original exactly as it was, plus « DUPLICATA », its copy number,
  * reason and its own sequence and signature extract.
  */
@@ -427,9 +427,9 @@ export function duplicateDocumentOf(
 ): ReceiptDocument {
   const info = duplicateInfoOf(duplicate, original);
   const { kind, index } = duplicateKindOf(duplicate);
-  const document = issuedDocumentOf(original, settings, kind, index);
-  if (document.kind === 'z-report') throw new DocumentSourceError('Une clôture ne se duplique pas');
-  return { ...document, duplicate: info };
+  // A closure's copy is its Z report (monthly, yearly report) with the duplicate mention.
+  if (original.type === 'CLOSURE') return { ...closureReportOf(original, settings), duplicate: info };
+  return { ...issuedDocumentOf(original, settings, kind, index), duplicate: info };
 }
 
 function saleOnly(

@@ -155,8 +155,35 @@ describe('the Z report', () => {
     const pdf = await download(`/api/closures/1/${day.number}/report.pdf`, cashier);
     assert.equal(pdf.status, 200, pdf.bytes.toString('utf8').slice(0, 300));
     assert.match(pdf.headers.get('content-type') ?? '', /^application\/pdf/);
+    assert.match(pdf.headers.get('content-disposition') ?? '', /filename="z-1-Z0+\d+\.pdf"$/);
     const checked = await verifyReceiptPdf(pdf.bytes, readJournalKeysDir(join(server.dir, 'keys')));
     assert.ok(checked.ok, JSON.stringify(checked.checks));
+    assert.doesNotMatch(checked.summary ?? '', /DUPLICATA/);
+
+    // The first PDF was the Z's original: every later one is a journaled duplicate, with the right.
+    const before = await countRecords(server.db, 'DUPLICATE');
+    const refused = await download(`/api/closures/1/${day.number}/report.pdf`, seller);
+    assert.equal(refused.status, 403, refused.bytes.toString('utf8'));
+    assert.equal(refused.json().code, 'RIGHT_REQUIRED');
+    assert.equal(await countRecords(server.db, 'DUPLICATE'), before);
+    const copy = await download(
+      `/api/closures/1/${day.number}/report.pdf?reason=${encodeURIComponent('Expert-comptable')}`,
+      cashier,
+    );
+    assert.equal(copy.status, 200, copy.bytes.toString('utf8').slice(0, 300));
+    assert.match(copy.headers.get('content-disposition') ?? '', /filename="z-1-Z0+\d+-duplicata-1\.pdf"$/);
+    const copyChecked = await verifyReceiptPdf(copy.bytes, readJournalKeysDir(join(server.dir, 'keys')));
+    assert.ok(copyChecked.ok, JSON.stringify(copyChecked.checks));
+    assert.equal(await countRecords(server.db, 'DUPLICATE'), before + 1);
+    const copied = JSON.parse(await lastDuplicatePayload()) as {
+      original: { chain: string; sequence: number };
+      reason: string;
+      copyNumber: number;
+    };
+    assert.deepEqual(
+      [copied.original.chain, copied.original.sequence, copied.reason, copied.copyNumber],
+      ['CLOSURE', day.number, 'Expert-comptable', 1],
+    );
 
     for (const [path, status, code] of [
       ['/api/closures/1/999999/report', 404, 'CLOSURE_NOT_FOUND'],

@@ -879,7 +879,20 @@ test('the closures page downloads the signed PDF of a Z', async () => {
   ]);
   assert.match(file.suggestedFilename(), /^z-.*\.pdf$/);
   assert.equal((await downloaded(file)).subarray(0, 5).toString('latin1'), '%PDF-');
-  await closures.getByRole('status').filter({ hasText: 'PDF du Z de la clôture n° 1 téléchargé' }).waitFor();
+  await closures
+    .getByRole('status')
+    .filter({ hasText: 'PDF du Z de la clôture n° 1 téléchargé : original' })
+    .waitFor();
+  // A second download is a copy: a journaled duplicate (the manager has the reprint right).
+  const [copy] = await Promise.all([
+    page.waitForEvent('download'),
+    closures.getByRole('button', { name: 'PDF du Z de la clôture n° 1' }).click(),
+  ]);
+  assert.match(copy.suggestedFilename(), /^z-.*-duplicata-1\.pdf$/);
+  await closures
+    .getByRole('status')
+    .filter({ hasText: 'PDF du Z de la clôture n° 1 téléchargé : duplicata journalisé' })
+    .waitFor();
 });
 
 test('a sale cancelled from the sales list with a manager’s code: the cancellation shown, the per-day chart', async () => {

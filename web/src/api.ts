@@ -387,9 +387,15 @@ export const api = {
       `/api/archives/${encodeURIComponent(period)}?${q(authQuery(authorization))}`,
       `archive-${period}.zip`,
     ),
-  /** The signed PDF of a closure's Z (`GET /api/closures/:register/:sequence/report.pdf`). */
-  closureReport: (register: number, sequence: number) =>
-    download(`/api/closures/${register}/${sequence}/report.pdf`, `z-${register}-${sequence}.pdf`),
+  /**
+   * The signed PDF of a closure's Z (`GET /api/closures/:register/:sequence/report.pdf`): the first
+   * its original, every later one a journaled duplicate (right `reprint`).
+   */
+  closureReport: (register: number, sequence: number, authorization?: Authorization) =>
+    download(
+      `/api/closures/${register}/${sequence}/report.pdf?${q(authQuery(authorization))}`,
+      `z-${register}-${sequence}.pdf`,
+    ),
   settings: () => call<Settings>('GET', '/api/settings'),
   saveSettings: (change: SettingsChange, authorization?: Authorization) =>
     call<Settings>('PUT', '/api/settings', { ...change, ...withAuth(authorization) }),

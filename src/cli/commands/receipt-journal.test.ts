@@ -52,7 +52,10 @@ function env(): NodeJS.ProcessEnv {
 
 function comptoir(...args: string[]): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'comptoir.js'), ...args], { cwd: work, env: env() });
+    const child = spawn(process.execPath, [join(root, 'bin', 'comptoir.js'), ...args], {
+      cwd: work,
+      env: env(),
+    });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -300,6 +303,35 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
     assert.equal(z.code, 0, z.stderr);
     assert.match(z.stdout.toString(), /CLÔTURE JOURNALIÈRE \(Z\)/);
     assert.match(z.stdout.toString(), /Nombre de tickets\s+1\n/);
+    // The Z report is a fiscal document too: its first rendering was the original, any other is a
+    // journaled duplicate of the CLOSURE record.
+    const again = await comptoir('receipt', 'text', '1-Z000001', '--data', data, '--width', '32');
+    assert.equal(again.code, 1, again.stdout.toString());
+    assert.match(again.stderr, /L’original du rapport de clôture 1-Z000001 a déjà été remis/);
+    assert.match(again.stderr, /--duplicate --reason "motif" --operator CODE/);
+    const duplicates = (await journal()).filter((r) => r.type === 'DUPLICATE').length;
+    const copy = await comptoir(
+      'receipt',
+      'text',
+      '1-Z000001',
+      '--duplicate',
+      '--reason',
+      'Contrôle comptable',
+      '--operator',
+      'ADMIN',
+      '--data',
+      data,
+    );
+    assert.equal(copy.code, 0, copy.stderr);
+    assert.match(copy.stdout.toString(), /DUPLICATA/);
+    assert.match(copy.stdout.toString(), /Motif : Contrôle comptable/);
+    assert.match(copy.stdout.toString(), /CLÔTURE JOURNALIÈRE \(Z\)/);
+    const after = (await journal()).filter((r) => r.type === 'DUPLICATE');
+    assert.equal(after.length, duplicates + 1);
+    const last = after.at(-1);
+    assert.ok(last?.type === 'DUPLICATE');
+    assert.equal(last.payload.original.chain, 'CLOSURE');
+    assert.equal(last.payload.original.sequence, 1);
   });
 
   test('reprints of the invoice and gift ticket: their own copy numbers, DUPLICATA in text, ESC/POS and PDF', async () => {
@@ -397,9 +429,9 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
       ],
       [
         '1-Z000001',
-        { duplicate: true, reason: 'x', operator: 'CAISSE1' },
+        { duplicate: true, reason: 'x', operator: 'CAISSE1', kind: 'invoice' },
         2,
-        /Un duplicata se fait d’un ticket de vente ou d’un document qu’il a émis, pas d’une clôture/,
+        /Une clôture n’a que son rapport : pas de --kind avec un n° de clôture/,
       ],
       // The sale issued no voucher: no copy of it is journaled.
       [
@@ -458,7 +490,8 @@ describe('comptoir receipt from the journal', { concurrency: false }, () => {
     assert.equal(existsSync(join(work, 'nothing.txt')), false, 'no output file');
     assert.equal(existsSync(join(work, 'empty')), false, 'no database made for nothing');
     assert.equal((await journal()).length, before, 'no record written');
-    assert.equal((await originals()).length, 3, 'no original issued');
+    // Three documents of the sale and the Z report were issued in the earlier tests, nothing since.
+    assert.equal((await originals()).length, 4, 'no original issued');
   });
 
   test('a training ticket’s first copy is its original; --operator must be an active user', async () => {

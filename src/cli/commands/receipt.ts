@@ -110,8 +110,8 @@ function duplicateCommand(
  * `--duplicate`, the document's original is issued — refused, with how to ask for a copy, when it was
  * already handed over (at the register, by e-mail or by an earlier command) — in the transaction
  * during which `send` writes it, so that a failure issues nothing. With `--duplicate --reason
- * --operator`, its DUPLICATE record (naming the document) is appended first. A Z report is not a
- * justificatif handed to a customer: it renders from its signed closure as often as asked.
+ * --operator`, its DUPLICATE record (naming the document) is appended first. A closure's report (Z,
+ * monthly, yearly) likewise: its first rendering is the original, every later one a duplicate.
  */
 export async function resolveDocument<T>(
   arg: string,
@@ -154,10 +154,8 @@ export async function resolveDocument<T>(
     if (operator === undefined || operator === '') {
       throw new ReceiptCommandError('--duplicate demande l’utilisateur qui réimprime : --operator CODE');
     }
-    if (ref.chain === 'CLOSURE') {
-      throw new ReceiptCommandError(
-        'Un duplicata se fait d’un ticket de vente ou d’un document qu’il a émis, pas d’une clôture',
-      );
+    if (ref.chain === 'CLOSURE' && kind !== 'ticket') {
+      throw new ReceiptCommandError('Une clôture n’a que son rapport : pas de --kind avec un n° de clôture');
     }
   } else if (options.reason !== undefined) {
     throw new ReceiptCommandError('--reason va avec --duplicate (le motif d’une copie)');
@@ -201,13 +199,9 @@ export async function resolveDocument<T>(
         return resolved;
       }
       const resolved = await build([original]);
-      if (ref.chain === 'CLOSURE') {
-        await handover.send(await handover.render(resolved));
-        return resolved;
-      }
       const document = {
         register,
-        chain: ref.chain === 'TRAINING' ? ('TRAINING' as const) : ('TICKET' as const),
+        chain: ref.chain === 'TICKET' || ref.chain === 'TRAINING' ? ref.chain : ('CLOSURE' as const),
         sequence: ref.sequence,
         document: receiptKind,
         ...(index === undefined ? {} : { index }),

@@ -1,7 +1,8 @@
 /**
  * Documents built from the fiscal journal, as the receipts layer renders them: a sale's ticket as a
  * signed PDF (a duplicate, NF525 item E: right `reprint`, journaled with its reason like a reprint),
- * and the Z report of a closure, as data and as a signed PDF.
+ * and the Z report of a closure, as data and as a signed PDF (the first its original, every later one a
+ * journaled duplicate).
  */
 import { z } from 'zod';
 import { instantOf, type JournalRecord } from '../../fiscal/record.ts';
@@ -9,7 +10,16 @@ import { shortCodeOf } from '../../fiscal/signing.ts';
 import { journalSaleSource, signedJournalPdf } from '../../mail/journal-sale-source.ts';
 import { closureNumberOf, documentFromRecord, ticketNumberOf } from '../../receipts/from-journal.ts';
 import { documentSourceOf } from '../../receipts/journal-source.ts';
-import { getRecord, headOf, type JournalContext, journalNameOf } from '../../store/journal/index.ts';
+import {
+  getRecord,
+  headOf,
+  issuedOriginal,
+  issueOriginals,
+  type JournalContext,
+  journalNameOf,
+  OriginalIssuedError,
+  recordDuplicate,
+} from '../../store/journal/index.ts';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -180,25 +190,66 @@ export function documentRoutes(api: Api, ctx: AppContext, journal: JournalContex
     {
       schema: {
         tags: ['clôtures'],
-        summary: 'Le Z en PDF signé, construit depuis le journal',
+        summary:
+          'Le Z en PDF signé, construit depuis le journal : le premier est l’original, chaque suivant un duplicata journalisé avec son motif (droit réimpression)',
         params: closureParams,
-        querystring: noQuery,
-        response: fileAnswers('application/pdf : le rapport de clôture signé'),
+        querystring: z.strictObject({
+          reason: z
+            .string()
+            .trim()
+            .min(1)
+            .max(200)
+            .optional()
+            .describe('Motif d’un duplicata (défaut : « Téléchargement PDF »)'),
+          ...queryAuthorization,
+        }),
+        response: fileAnswers('application/pdf : le rapport de clôture signé, original ou duplicata'),
       },
     },
     async (request, reply) => {
       const { register, sequence } = request.params;
       const record = await closureOf(register, sequence);
-      const source = await documentSourceOf(ctx.db, register, [record], 'ticket', software);
-      const doc = documentFromRecord(source);
-      const pdf = await signedJournalPdf(doc, source, journal);
-      return reply
-        .type('application/pdf')
-        .header(
-          'content-disposition',
-          `attachment; filename="z-${closureNumberOf(record.register, sequence)}.pdf"`,
-        )
-        .send(Buffer.from(pdf));
+      const session = sessionOf(request);
+      const number = closureNumberOf(record.register, sequence);
+      const ref = { register, chain: 'CLOSURE' as const, sequence, document: 'ticket' as const };
+      const send = (pdf: Uint8Array, name: string) =>
+        reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${name}.pdf"`)
+          .send(Buffer.from(pdf));
+      // Every copy of the Z after its original is a journaled duplicate (issue 11 item 6).
+      if ((await issuedOriginal(ctx.db, ref)) === undefined) {
+        const source = await documentSourceOf(ctx.db, register, [record], 'ticket', software);
+        const pdf = await signedJournalPdf(documentFromRecord(source), source, journal);
+        try {
+          await issueOriginals(ctx.db, [ref], {
+            at: journal.now(),
+            channel: 'pdf',
+            operator: session.user.code,
+          });
+          return send(pdf, `z-${number}`);
+        } catch (error) {
+          // Another download issued the original meanwhile: this one is a copy.
+          if (!(error instanceof OriginalIssuedError)) throw error;
+        }
+      }
+      const granted = await ctx.rights.require(
+        session,
+        'reprint',
+        authorizationOfQuery(request.query),
+        request.ip,
+        `duplicata du Z ${number}`,
+      );
+      const duplicate = await recordDuplicate(ctx.db, journal, {
+        register,
+        original: { chain: 'CLOSURE', sequence },
+        reason: request.query.reason ?? 'Téléchargement PDF',
+        operator: granted.authorizer ?? granted.operator,
+      });
+      const source = await documentSourceOf(ctx.db, register, [duplicate, record], 'ticket', software);
+      const pdf = await signedJournalPdf(documentFromRecord(source), source, journal);
+      const copy = (duplicate.payload as { copyNumber?: number }).copyNumber ?? duplicate.sequence;
+      return send(pdf, `z-${number}-duplicata-${copy}`);
     },
   );
 }

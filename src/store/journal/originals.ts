@@ -20,11 +20,14 @@ export type SaleDocumentName = 'ticket' | DuplicateDocument;
 export const ORIGINAL_CHANNELS = ['print', 'email', 'text', 'escpos', 'pdf'] as const;
 export type OriginalChannel = (typeof ORIGINAL_CHANNELS)[number];
 
-/** One document of one sale: the record (a ticket, a cancellation, a training ticket) and which. */
+/**
+ * One document of one record: a sale's (a ticket, a cancellation, a training ticket: which of its
+ * documents) or a closure's report (`ticket`, the record's own document).
+ */
 export interface DocumentRef {
   /** The register's number. */
   readonly register: number;
-  readonly chain: Extract<Chain, 'TICKET' | 'TRAINING'>;
+  readonly chain: Extract<Chain, 'TICKET' | 'TRAINING' | 'CLOSURE'>;
   readonly sequence: number;
   readonly document: SaleDocumentName;
   /** Which of the sale's vouchers of that kind, 1-based (1 for the first or only one). */
@@ -66,6 +69,12 @@ const CHANNEL_WORDS: Readonly<Record<OriginalChannel, string>> = {
 };
 
 function checkRef(ref: DocumentRef): void {
+  if (ref.chain === 'CLOSURE' && ref.document !== 'ticket') {
+    throw new JournalError(
+      'INVALID_INPUT',
+      `Une clôture n’émet que son rapport, pas de document ${ref.document}.`,
+    );
+  }
   if (ref.document !== 'ticket' && !(DUPLICATE_DOCUMENTS as readonly string[]).includes(ref.document)) {
     throw new JournalError('INVALID_INPUT', `Document inconnu : ${String(ref.document)}.`);
   }
@@ -77,6 +86,9 @@ function checkRef(ref: DocumentRef): void {
 
 /** « de la facture du ticket 1-000042 », for the messages. */
 export function documentWords(ref: DocumentRef): string {
+  if (ref.chain === 'CLOSURE') {
+    return `du rapport de clôture ${ref.register}-Z${String(ref.sequence).padStart(6, '0')}`;
+  }
   const number = `${ref.chain === 'TRAINING' ? 'X' : ''}${ref.register}-${String(ref.sequence).padStart(6, '0')}`;
   const rank = (ref.index ?? 1) === 1 ? '' : ` n° ${ref.index}`;
   return ref.document === 'ticket'

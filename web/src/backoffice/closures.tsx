@@ -64,12 +64,20 @@ export function Closures(props: { info: RegisterInfo }) {
       .finally(() => setBusy(false));
   };
 
-  /** The closure's Z as the signed PDF the server renders from the journal. */
+  /**
+   * The closure's Z as the signed PDF the server renders from the journal: its original the first
+   * time, then a journaled duplicate (a manager's code when the user lacks the reprint right).
+   */
   const reportPdf = (number: number) => {
     setMessage(null);
-    api.closureReport(info.number, number).then((file) => {
+    confidential((authorization) => api.closureReport(info.number, number, authorization)).then((file) => {
+      if (file === null) return;
       saveFile(file);
-      setMessage({ error: false, text: `PDF du Z de la clôture n° ${number} téléchargé (${file.filename})` });
+      const what = /duplicata/.test(file.filename) ? 'duplicata journalisé' : 'original';
+      setMessage({
+        error: false,
+        text: `PDF du Z de la clôture n° ${number} téléchargé : ${what} (${file.filename})`,
+      });
     }, fail);
   };
 
