@@ -26,6 +26,8 @@ const REFUSALS: ReadonlySet<StoreErrorCode> = new Set([
   'ALREADY_INITIALISED',
   'NOT_INITIALISED',
   'DATABASE_UNREACHABLE',
+  'ALREADY_ANONYMISED',
+  'MAIL_PENDING',
 ]);
 
 export function exitCodeOf(error: StoreError): 1 | 2 {
@@ -40,6 +42,13 @@ export async function runCommand(action: () => Promise<void>): Promise<void> {
     if (error instanceof StoreError || error instanceof CommandFailure) {
       process.stderr.write(`Erreur (${error.code}) : ${error.message}\n`);
       process.exitCode = error instanceof StoreError ? exitCodeOf(error) : error.exitCode;
+      return;
+    }
+    // The journal's refusals (unknown register or user, a journal that cannot be written), told by
+    // name so that the journal's module is not loaded when the command does not use it.
+    if (error instanceof Error && error.name === 'JournalError' && 'code' in error) {
+      process.stderr.write(`Erreur (${String(error.code)}) : ${error.message}\n`);
+      process.exitCode = error.code === 'INVALID_INPUT' ? 2 : 1;
       return;
     }
     throw error;

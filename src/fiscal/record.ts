@@ -364,6 +364,7 @@ export const JET_CODES = {
   TICKET_ABANDONED: 1090,
   LINE_VOIDED: 1091,
   FORBIDDEN_WRITE_REFUSED: 1100,
+  PERSONAL_DATA_ERASED: 1220,
 } as const;
 export type JetCodeName = keyof typeof JET_CODES;
 
@@ -396,6 +397,7 @@ export const JET_LABELS: Readonly<Record<JetCodeName, string>> = {
   TICKET_ABANDONED: 'Ticket abandonné avant validation',
   LINE_VOIDED: 'Ligne annulée',
   FORBIDDEN_WRITE_REFUSED: "Tentative refusée de modification ou de suppression d'un enregistrement",
+  PERSONAL_DATA_ERASED: "Effacement des données personnelles d'un client (RGPD)",
 };
 
 export interface JetPayload {

@@ -265,6 +265,13 @@ export async function retryJob(db: Db, id: number, now: Date): Promise<OutboxRow
   if (job.status === 'sent') {
     throw new MailError('NOT_RETRYABLE', `L’e-mail n° ${id} a déjà été envoyé (${job.sent_at ?? ''})`, 'id');
   }
+  if (job.recipient === '') {
+    throw new MailError(
+      'NOT_RETRYABLE',
+      `L’e-mail n° ${id} a été vidé à l’anonymisation de son destinataire (RGPD) : il ne peut plus partir`,
+      'id',
+    );
+  }
   if (job.status === 'sending' && job.lease_until !== null && job.lease_until > now.toISOString()) {
     throw new MailError('NOT_RETRYABLE', `L’e-mail n° ${id} est en cours d’envoi`, 'id');
   }

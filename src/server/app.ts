@@ -27,6 +27,7 @@ import type { Books, Db, EventJournal, HeldTickets, ReceiptDelivery } from './po
 import { Rights } from './rights.ts';
 import { archiveRoutes } from './routes/archives.ts';
 import { articleRoutes } from './routes/articles.ts';
+import { customerRightsRoutes } from './routes/customer-rights.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -222,6 +223,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     archiveRoutes(api, context, deps.journal);
     settingsRoutes(api, context, deps.journal);
     importRoutes(api, context, deps.journal);
+    customerRightsRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);

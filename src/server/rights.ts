@@ -28,6 +28,7 @@ export const RIGHT_LABELS: Readonly<Record<Right, string>> = {
   change_price: 'changement de prix',
   manage_settings: 'paramètres',
   export_archive: 'export des archives',
+  customer_data: 'données personnelles des clients (RGPD)',
 };
 
 export interface Granted {

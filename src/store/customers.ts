@@ -18,11 +18,18 @@ export async function writeCustomer(
 ): Promise<number> {
   const existing = await trx
     .selectFrom('customers')
-    .select('id')
+    .select(['id', 'anonymised_at'])
     .where('code', '=', data.code)
     .executeTakeFirst();
   if (existing !== undefined && mode === 'create') {
     throw new StoreError('DUPLICATE_CODE', `Le client ${data.code} existe déjà`, 'code');
+  }
+  if (existing !== undefined && existing.anonymised_at !== null) {
+    throw new StoreError(
+      'ALREADY_ANONYMISED',
+      `Le client ${data.code} a été anonymisé (RGPD) : sa fiche ne reçoit plus de données personnelles ; créez un nouveau client`,
+      'code',
+    );
   }
   if (data.cardNumber !== undefined) {
     const holder = await trx

@@ -31,6 +31,8 @@ export const STORE_ERROR_CODES = [
   'CSV_ENCODING',
   'CSV_QUOTING',
   'CSV_HEADER',
+  'ALREADY_ANONYMISED',
+  'MAIL_PENDING',
 ] as const;
 
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];

@@ -200,6 +200,8 @@ export interface CustomersTable {
   demat_refused: Flag;
   created_at: string;
   updated_at: string;
+  /** ISO instant of the erasure of the personal fields (GDPR), null while the customer is known. */
+  anonymised_at: string | null;
 }
 
 /** A record of the fiscal journal (append-only, see migration 0002-journal). */

@@ -258,6 +258,7 @@ export const RIGHTS = [
   'change_price',
   'manage_settings',
   'export_archive',
+  'customer_data',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
@@ -274,6 +275,7 @@ export const DEFAULT_RIGHTS: Readonly<Record<Role, readonly Right[]>> = {
     'closure',
     'change_price',
     'export_archive',
+    'customer_data',
   ],
   admin: RIGHTS,
 };

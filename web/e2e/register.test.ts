@@ -22,6 +22,7 @@ import { openDatabase } from '../../src/store/open-database.ts';
 import {
   type Browser,
   buildWeb,
+  focused,
   login,
   openBrowser,
   type RunningServer,
@@ -474,6 +475,62 @@ test('the back office edits a customer and keeps what its form does not show', a
     'address 2, country, demat letter, card and tariff kept',
   );
   assert.deepEqual([row.email, row.consent_email_receipts], ['client.test@example.fr', 1]);
+  await page.getByRole('button', { name: 'Retour à la caisse' }).click();
+  await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
+});
+
+test('the back office anonymises a customer with a manager’s code: personal fields erased, the journal kept', async () => {
+  const { page } = browser;
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const made = await call(server.url, 'POST', '/api/customers', {
+    token,
+    body: { code: 'RGPDE2E', name: 'Émile Oubli', email: 'emile@example.fr', city: 'Nantes' },
+  });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  await call(server.url, 'DELETE', '/api/session', { token });
+
+  await page.getByRole('button', { name: 'Autres opérations' }).click();
+  await page
+    .getByRole('dialog', { name: 'Autres opérations' })
+    .getByRole('button', { name: 'Gestion' })
+    .click();
+  await page.getByRole('navigation', { name: 'Gestion' }).getByRole('link', { name: 'Clients' }).click();
+  const customers = page.getByRole('region', { name: 'Clients' });
+  await customers.getByLabel('Carte, code ou -NOM').fill('RGPDE2E');
+  await customers.getByRole('button', { name: 'Rechercher' }).click();
+  await customers.getByRole('button', { name: 'Anonymiser RGPDE2E' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Anonymiser le client RGPDE2E' });
+  assert.equal(await focused(page).then((f) => f.name), 'Abandonner', 'the safe choice has the focus');
+  await confirm.getByRole('button', { name: 'Anonymiser' }).click();
+  // The cashier has no `customer_data` right: the manager authorizes in place.
+  const manager = page.getByRole('dialog', { name: 'Code responsable' });
+  await manager.getByLabel('Code du responsable').fill(MANAGER.code);
+  await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
+  await manager.getByRole('button', { name: 'Autoriser' }).click();
+  await customers
+    .getByRole('status')
+    .filter({ hasText: /Client RGPDE2E anonymisé : nom, adresse.*e-mail.*effacés/ })
+    .waitFor();
+  await customers.getByRole('row').filter({ hasText: 'Client anonymisé' }).waitFor();
+
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  const row = await db
+    .selectFrom('customers')
+    .selectAll()
+    .where('code', '=', 'RGPDE2E')
+    .executeTakeFirstOrThrow();
+  const jet = await db
+    .selectFrom('journal')
+    .select('payload')
+    .where('chain', '=', 'JET')
+    .where('payload', 'like', '%RGPDE2E%')
+    .execute();
+  await db.destroy();
+  assert.deepEqual([row.name, row.email, row.city], ['Client anonymisé', '', '']);
+  assert.ok(
+    jet.some((r) => (JSON.parse(r.payload) as { code: number }).code === 1220),
+    'the erasure is journaled',
+  );
   await page.getByRole('button', { name: 'Retour à la caisse' }).click();
   await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
 });

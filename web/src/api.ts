@@ -234,6 +234,16 @@ export interface ReprintRules {
   reasons: string[];
 }
 
+/** What `POST /api/customers/:code/anonymise` erased, and what it kept and why. */
+export interface Anonymisation {
+  code: string;
+  anonymisedAt: string;
+  erased: string[];
+  kept: { field: string; reason: string }[];
+  mailsErased: number;
+  salesKept: number;
+}
+
 /** A file answered by the server (PDF, archive), with the name it gives. */
 export interface Download {
   blob: Blob;
@@ -334,6 +344,19 @@ export const api = {
   importJob: (id: string) => call<ImportJob>('GET', `/api/import/jobs/${encodeURIComponent(id)}`),
   saveCustomer: (code: string, changes: CustomerChanges) =>
     call<Customer>('PATCH', `/api/customers/${encodeURIComponent(code)}`, changes),
+  /** Everything kept about one customer, as a JSON file (GDPR; right `customer_data`, journaled). */
+  customerExport: (code: string, authorization?: Authorization) =>
+    download(
+      `/api/customers/${encodeURIComponent(code)}/export?${q(authQuery(authorization))}`,
+      `client-${code}.json`,
+    ),
+  /** Erases a customer's personal fields (GDPR; right `customer_data`, journaled). */
+  anonymiseCustomer: (code: string, authorization?: Authorization) =>
+    call<Anonymisation>(
+      'POST',
+      `/api/customers/${encodeURIComponent(code)}/anonymise`,
+      authorization === undefined ? {} : { authorization },
+    ),
   sales: (params: {
     register?: number;
     number?: number;

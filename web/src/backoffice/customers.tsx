@@ -1,13 +1,64 @@
-/** « Clients »: search, the customer form (consent flags), the CSV import. */
+/**
+ * « Clients »: search, the customer form (consent flags), the customer's rights (GDPR: export of their
+ * data, anonymisation), the CSV import.
+ */
 import { useState } from 'preact/hooks';
-import { api, type Customer, type CustomerChanges } from '../api.ts';
+import { api, type Customer, type CustomerChanges, saveFile } from '../api.ts';
 import { CsvImport } from '../catalogue.tsx';
+import { errorText, useConfidential } from '../confidential.tsx';
+import { Dialog } from '../dialogs.tsx';
 import { SearchForm } from './search.tsx';
+
+const FIELD_NAMES: Record<string, string> = {
+  name: 'nom',
+  address1: 'adresse',
+  address2: 'complément d’adresse',
+  postalCode: 'code postal',
+  city: 'ville',
+  cardNumber: 'carte',
+  email: 'e-mail',
+  phone: 'téléphone',
+  sellerCode: 'vendeur',
+  loyaltyPoints: 'points de fidélité',
+  visits: 'visites',
+  consents: 'consentements',
+};
 
 export function Customers() {
   const [items, setItems] = useState<Customer[]>([]);
   const [editing, setEditing] = useState<Customer | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [erasing, setErasing] = useState<Customer | null>(null);
+  const { confidential, dialog } = useConfidential();
+  const exportData = (c: Customer) => {
+    setMessage(null);
+    confidential((authorization) => api.customerExport(c.code, authorization)).then(
+      (file) => {
+        if (file === null) return;
+        saveFile(file);
+        setMessage(`Données du client ${c.code} exportées (${file.filename}) ; l’export est journalisé`);
+      },
+      (e: unknown) => setMessage(errorText(e)),
+    );
+  };
+  const anonymise = (c: Customer) => {
+    setErasing(null);
+    setMessage(null);
+    confidential((authorization) => api.anonymiseCustomer(c.code, authorization)).then(
+      async (done) => {
+        if (done === null) return;
+        const kept = done.kept.map((k) => FIELD_NAMES[k.field] ?? k.field);
+        setMessage(
+          `Client ${done.code} anonymisé : ${done.erased.map((f) => FIELD_NAMES[f] ?? f).join(', ')} effacés` +
+            (kept.length === 0 ? '' : ` ; gardés : ${kept.join(', ')} (${done.kept[0]?.reason ?? ''})`) +
+            ` ; ${done.mailsErased} e-mail(s) vidé(s) ; ${done.salesKept} vente(s) signée(s) conservée(s) (obligation légale)`,
+        );
+        const page = await api.customers(done.code, 1);
+        setItems(items.map((i) => page.items.find((p) => p.code === i.code) ?? i));
+      },
+      (e: unknown) => setMessage(errorText(e)),
+    );
+  };
   return (
     <section aria-label="Clients">
       <h1>Clients</h1>
@@ -43,9 +94,21 @@ export function Customers() {
               <td>{c.consentEmailReceipts ? 'oui' : 'non'}</td>
               <td>{c.consentMailings ? 'oui' : 'non'}</td>
               <td>
-                <button type="button" onClick={() => setEditing(c)} aria-label={`Modifier ${c.name}`}>
-                  Modifier
-                </button>
+                <div class="row">
+                  <button type="button" onClick={() => setEditing(c)} aria-label={`Modifier ${c.name}`}>
+                    Modifier
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => exportData(c)}
+                    aria-label={`Exporter les données de ${c.code}`}
+                  >
+                    Exporter (RGPD)
+                  </button>
+                  <button type="button" onClick={() => setErasing(c)} aria-label={`Anonymiser ${c.code}`}>
+                    Anonymiser
+                  </button>
+                </div>
               </td>
             </tr>
           ))}
@@ -62,6 +125,25 @@ export function Customers() {
           }}
         />
       )}
+      {erasing === null ? null : (
+        <Dialog title={`Anonymiser le client ${erasing.code}`} onClose={() => setErasing(null)}>
+          <p>
+            Effacer les données personnelles de {erasing.name} (nom, adresse, e-mail, téléphone, carte,
+            consentements, fidélité, e-mails envoyés) ? Les ventes signées restent au journal, sous
+            l’obligation légale de conservation ; un client dont une facture a été remise garde le nom et
+            l’adresse qu’elle imprime. L’opération est définitive et journalisée.
+          </p>
+          <div class="row">
+            <button type="button" onClick={() => setErasing(null)} data-autofocus>
+              Abandonner
+            </button>
+            <button type="button" class="danger" onClick={() => anonymise(erasing)}>
+              Anonymiser
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {dialog}
       <CsvImport kind="customers" />
     </section>
   );
