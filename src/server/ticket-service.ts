@@ -284,13 +284,21 @@ export class TicketService {
     return rows.map((row) => this.cache.get(row.id) ?? fromRow(row));
   }
 
-  async open(session: Session, customer: CustomerData & { name: string }): Promise<TicketEntry> {
+  /**
+   * Opens a ticket for `customer`. Its seller (seed 001: « si non [renseigné], c'est celui de la fiche
+   * client qui est ramené »): the customer record's seller, else the register's default seller, else
+   * the user's own seller code; a seller typed later replaces it.
+   */
+  async open(
+    session: Session,
+    customer: CustomerData & { name: string; sellerCode?: string | null },
+  ): Promise<TicketEntry> {
     const context = await this.register(session.register);
     const now = this.clock().toISOString();
     const base = {
       settings: context.settings,
       customer: { code: customer.code, taxExempt: customer.taxExempt },
-      seller: context.defaultSeller ?? session.user.sellerCode,
+      seller: customer.sellerCode ?? context.defaultSeller ?? session.user.sellerCode,
       items: [],
       pointer: null,
       footerDiscount: null,

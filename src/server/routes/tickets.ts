@@ -189,16 +189,20 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
     'customer',
     'Client : carte, code ou -NOM ; null pour le client comptoir',
     z.strictObject({ text: lookupText.nullable() }),
-    async (state, body, session) => {
+    async (state, body, session, _address, current) => {
       const register = await ctx.tickets.register(session.register);
       const customer = await findCustomer(ctx.db, body.text ?? register.defaultCustomer);
-      return {
-        state: run(state, {
-          type: 'setCustomer',
-          customer: { code: customer.code, taxExempt: customer.taxExempt },
-        }),
-        customerName: customer.name,
-      };
+      let next = run(state, {
+        type: 'setCustomer',
+        customer: { code: customer.code, taxExempt: customer.taxExempt },
+      });
+      // A seller typed on the ticket stays; otherwise the customer record's seller comes with the
+      // customer (seed 001), and the register's or the user's own when the record has none.
+      if (current.meta.sellerName === null) {
+        const seller = customer.sellerCode ?? register.defaultSeller ?? session.user.sellerCode;
+        if (seller !== state.seller) next = run(next, { type: 'setSeller', seller });
+      }
+      return { state: next, customerName: customer.name };
     },
   );
 
