@@ -269,6 +269,13 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
   );
 
   step(
+    'label',
+    'Libellé : le libellé de la ligne pointée, tel que le ticket l’imprime (seed 001)',
+    z.strictObject({ designation: z.string().max(500) }),
+    async (state, body) => ({ state: run(state, { type: 'setDesignation', designation: body.designation }) }),
+  );
+
+  step(
     'price',
     'Prix : prix unitaire TTC de la ligne pointée (opération confidentielle)',
     z.strictObject({ unitPrice: positiveMinor, authorization: authorizationSchema.optional() }),
