@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { initStore } from '../store/init.ts';
+import { flushHeads } from '../store/journal/heads.ts';
 import type { JournalContext } from '../store/journal/index.ts';
 import { openDatabase } from '../store/open-database.ts';
 import { createRegister, createUser } from '../store/setup.ts';
@@ -123,7 +124,8 @@ export async function startTestServer(
     async close(keepFiles = false) {
       await app.close();
       await db.destroy();
-      if (!keepFiles) rmSync(dir, { recursive: true, force: true });
+      await flushHeads(); // written in the background after each commit: let them land first
+      if (!keepFiles) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

@@ -87,8 +87,10 @@ export async function openJournalFixture(dialect: TestDialect, registers = 1): P
       return verifyJournal(await fixture.records(), readPublicKeys(dataDir), readHeads(dataDir));
     },
     async close() {
+      // The heads are written after the commit, in the background: let them land before removing.
+      await flushHeads();
       await t.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
   return fixture;
