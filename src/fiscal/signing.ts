@@ -80,6 +80,19 @@ export function importPrivateKeyPem(pem: string): KeyPair {
   return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
 }
 
+/** Reads a PKCS#8 DER private key (from the encrypted key store), once. */
+export function importPrivateKeyDer(der: Buffer): KeyPair {
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new KeyError('Clé privée illisible : un DER PKCS#8 est attendu.');
+  }
+  assertP256(privateKey, 'private');
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
+}
+
 /** Reads an SPKI PEM public key, once. */
 export function importPublicKeyPem(pem: string): KeyObject {
   let publicKey: KeyObject;

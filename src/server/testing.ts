@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { initStore } from '../store/init.ts';
 import type { JournalContext } from '../store/journal/index.ts';
+import { copyKeyStore, removeKeyStore } from '../store/journal/key-store.ts';
 import { openDatabase } from '../store/open-database.ts';
 import { createRegister, createUser } from '../store/setup.ts';
 import { type MemoryEvents, memoryEvents, printOnlyReceipts, teeEvents } from './adapters.ts';
@@ -71,12 +72,19 @@ export async function makeStore(dir: string, registers = 4): Promise<void> {
 export async function storeTemplate(registers = 4): Promise<{ dir: string; remove(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-template-'));
   await makeStore(dir, registers);
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      removeKeyStore(dir);
+    },
+  };
 }
 
 export function copyStore(template: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
   cpSync(template, dir, { recursive: true });
+  copyKeyStore(template, dir);
   return dir;
 }
 
@@ -123,7 +131,10 @@ export async function startTestServer(
     async close(keepFiles = false) {
       await app.close();
       await db.destroy();
-      if (!keepFiles) rmSync(dir, { recursive: true, force: true });
+      if (!keepFiles) {
+        rmSync(dir, { recursive: true, force: true });
+        removeKeyStore(dir);
+      }
     },
   };
 }

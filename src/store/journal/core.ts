@@ -24,7 +24,16 @@ import type { Database, JournalRegistersTable, JournalTable } from '../schema.ts
 import { cachedRows, runRaw } from './cached-query.ts';
 import { JournalError } from './errors.ts';
 import { scheduleHeads } from './heads.ts';
-import { abortNextKey, commitNextKey, ensureRegisterKeys, loadRegisterKey, pendingNextKey } from './keys.ts';
+import { hasStoredKey } from './key-store.ts';
+import {
+  abortNextKey,
+  commitNextKey,
+  enrolledChecked,
+  ensureRegisterKeys,
+  loadRegisterKey,
+  migrateClearKey,
+  pendingNextKey,
+} from './keys.ts';
 import { DEFAULT_TIME_ZONE, localStamp } from './time.ts';
 
 export type Db = Kysely<Database>;
@@ -286,7 +295,7 @@ export class RegisterBatch {
 
   /** A register's first record: JET 260, signed by its first key (the verifier trusts it from there). */
   private async initialise(): Promise<void> {
-    const { keyId } = loadRegisterKey(this.ctx.dataDir, this.register).pair;
+    const { keyId } = loadRegisterKey(this.ctx.dataDir, this.register);
     await this.append({
       register: this.register,
       type: 'JET',
@@ -465,20 +474,62 @@ async function ensureKeysFor(db: Db, ctx: JournalContext, register: string): Pro
       abortNextKey(ctx.dataDir, register);
     }
   }
-  try {
-    loadRegisterKey(ctx.dataDir, register);
+  migrateClearKey(ctx.dataDir, register, 'private');
+  if (hasStoredKey(ctx.dataDir, register, 'private')) {
+    await checkEnrolled(db, ctx, register, loadRegisterKey(ctx.dataDir, register).keyId);
     return;
-  } catch {
-    // no key file: create it only for a register that has never written
   }
   if ((await headOf(db, register, 'JET')) !== undefined) {
     throw new JournalError(
       'KEYS_MISSING',
       `Clé de signature introuvable pour la caisse ${register} alors que son journal existe : ` +
-        'restaurez le dossier keys/ de la sauvegarde.',
+        'restaurez le coffre de clés de la sauvegarde (COMPTOIR_KEYS).',
     );
   }
   ensureRegisterKeys(ctx.dataDir, register);
+}
+
+/**
+ * The key a register's journal has enrolled: the one named by its last key rotation (JET 1080), else by
+ * its initialisation (JET 260, « clé <id> »); undefined for a register without records.
+ */
+export async function enrolledKeyId(db: Db, register: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('journal')
+    .select(['payload'])
+    .where('register', '=', register)
+    .where('chain', '=', 'JET')
+    .where((eb) =>
+      eb.or([
+        eb('payload', 'like', `{"code":${JET_CODES.KEY_ROTATION},%`),
+        eb('payload', 'like', `{"code":${JET_CODES.DATA_INITIALISATION},%`),
+      ]),
+    )
+    .orderBy('sequence', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const payload = JSON.parse(row.payload) as { code: number; data: string };
+  return payload.code === JET_CODES.KEY_ROTATION ? payload.data : payload.data.replace(/^clé /, '');
+}
+
+/**
+ * Refuses to sign with a key the register's journal has not enrolled (a key pair swapped behind the
+ * journal's back): the verifier would not trust it, and the journal would be signed by a stranger.
+ */
+async function checkEnrolled(db: Db, ctx: JournalContext, register: string, keyId: string): Promise<void> {
+  const id = `${ctx.dataDir}\u0000${register}\u0000${keyId}`;
+  if (enrolledChecked.has(id)) return;
+  const enrolled = await enrolledKeyId(db, register);
+  if (enrolled !== undefined && enrolled !== keyId) {
+    throw new JournalError(
+      'KEY_NOT_ENROLLED',
+      `La clé de signature chargée pour la caisse ${register} (${keyId}) n’est pas celle que son journal ` +
+        `a enregistrée (${enrolled}) : signature refusée. Restaurez la clé de la caisse depuis le coffre ` +
+        'de clés de la sauvegarde.',
+    );
+  }
+  enrolledChecked.add(id);
 }
 
 export interface ReadJournalOptions {
