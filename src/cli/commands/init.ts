@@ -41,12 +41,15 @@ export function registerInitCommand(program: Command): void {
       const pins = { admin: randomPin(), cashier: randomPin(), seller: randomPin() };
       await withStore(dataDir, async (db, config) => {
         const { FRENCH_VAT_RATES, initStore } = await import('../../store/init.ts');
+        const { DEMO_SIRET } = await import('../../store/demo.ts');
+        // A demonstration store without --siret gets the demo SIRET, so that its receipts verify.
+        const siret = options.siret ?? (options.demo === true ? DEMO_SIRET : undefined);
         const summary = await initStore(db, {
           now: new Date(),
           pins,
           store: {
             name: options.name,
-            ...(options.siret === undefined ? {} : { siret: options.siret }),
+            ...(siret === undefined ? {} : { siret }),
             ...(options.email === undefined ? {} : { email: options.email }),
           },
           ...(options.demo === true ? { demoSeed: DEMO_SEED } : {}),
