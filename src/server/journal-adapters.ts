@@ -31,6 +31,7 @@ const JOURNAL_STATUS: Partial<Record<JournalErrorCode, number>> = {
   NOT_CANCELLABLE: 409,
   KEYS_MISSING: 503,
   KEY_NOT_ENROLLED: 503,
+  JOURNAL_INCONSISTENT: 503,
 };
 
 /** A journal refusal as an API error (undefined for anything else). */

@@ -7,7 +7,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { canonicalJson } from '../../fiscal/canonical-json.ts';
 import { appendRecord, ChainError } from '../../fiscal/chain.ts';
-import { type ClosureState, openClosureState, trackRecord } from '../../fiscal/closure.ts';
+import { ClosureError, type ClosureState, openClosureState, trackRecord } from '../../fiscal/closure.ts';
 import {
   CHAIN_OF_TYPE,
   type Chain,
@@ -255,7 +255,21 @@ export class RegisterBatch {
     );
     this.heads.set(chain, appended.head);
     this.appended.push(appended.record);
-    this.state.closure = trackRecord(this.state.closure, appended.record);
+    try {
+      this.state.closure = trackRecord(this.state.closure, appended.record);
+    } catch (error) {
+      // The register's running totals do not follow its journal: records were deleted or altered
+      // behind the software's back. Refused (rolled back), then journaled by withRegister.
+      if (error instanceof ClosureError) {
+        throw new JournalError(
+          'JOURNAL_INCONSISTENT',
+          `Journal de la caisse ${this.register} incohérent avec ses totaux en cours (${error.message}) : ` +
+            'des enregistrements ont pu être supprimés ou modifiés. Enregistrement refusé ; lancez ' +
+            '« comptoir verify » et prévenez le responsable.',
+        );
+      }
+      throw error;
+    }
     this.stateChanged = true;
     return appended.record;
   }
@@ -364,13 +378,58 @@ export async function withRegister<T>(
     }
     return { value, batch };
   };
-  const { value, batch } =
-    sqlFamilyOf(db as unknown as Kysely<unknown>) === 'sqlite'
-      ? await groupCommit(db, work)
-      : await db.transaction().execute(work);
+  let outcome: Awaited<ReturnType<typeof work>>;
+  try {
+    outcome =
+      sqlFamilyOf(db as unknown as Kysely<unknown>) === 'sqlite'
+        ? await groupCommit(db, work)
+        : await db.transaction().execute(work);
+  } catch (error) {
+    if (error instanceof JournalError && error.code === 'JOURNAL_INCONSISTENT') {
+      await reportInconsistency(db, ctx, register, currency, error.message);
+    }
+    throw error;
+  }
+  const { value, batch } = outcome;
   scheduleHeads(ctx.dataDir, register, batch.heads.values());
   if (batch.checkedVersion !== undefined) versionsChecked.add(batch.checkedVersion);
   return value;
+}
+
+/** `dataDir\0register` whose inconsistency this process journaled (once each). */
+const inconsistenciesReported = new Set<string>();
+
+/**
+ * Journals an inconsistency found while writing (JET 90, integrity flaw), once per register and
+ * process, in its own transaction: the refused write was rolled back.
+ */
+async function reportInconsistency(
+  db: Db,
+  ctx: JournalContext,
+  register: string,
+  currency: string,
+  message: string,
+): Promise<void> {
+  const key = `${ctx.dataDir}\u0000${register}`;
+  if (inconsistenciesReported.has(key)) return;
+  inconsistenciesReported.add(key);
+  try {
+    await withRegister(db, ctx, register, currency, (batch) =>
+      batch.append({
+        register,
+        type: 'JET',
+        softwareVersion: ctx.softwareVersion,
+        payload: {
+          code: JET_CODES.INTEGRITY_FLAW,
+          description: JET_LABELS.INTEGRITY_FLAW,
+          operator: 'SYSTEME',
+          data: message,
+        },
+      }),
+    );
+  } catch {
+    // The journal cannot take even the event (its JET chain is damaged too): the refusal stands.
+  }
 }
 
 interface GroupJob {

@@ -19,6 +19,7 @@ export const JOURNAL_ERROR_CODES = [
   'ALREADY_ISSUED',
   'KEYS_MISSING',
   'KEY_NOT_ENROLLED',
+  'JOURNAL_INCONSISTENT',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

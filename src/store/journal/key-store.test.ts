@@ -11,13 +11,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { exportPrivateKeyPem, generateSigningKeyPair } from '../../fiscal/signing.ts';
-import { DIALECTS } from '../test-dialects.ts';
 import { JournalError } from './errors.ts';
 import { keyStoreDir, passphraseSource, readKeyPair, removeKeyStore } from './key-store.ts';
 import { clearKeyCache, ensureRegisterKeys, listPublicKeys, loadRegisterKey } from './keys.ts';
-import { type JournalFixture, openJournalFixture, SIMPLE_SALE } from './testing.ts';
 
 const ENV = [
   'COMPTOIR_KEYS',
@@ -153,30 +151,3 @@ describe('the encrypted key store, outside the data folder', () => {
     assert.equal(existsSync(`${data}-keys`), false);
   });
 });
-
-for (const dialect of DIALECTS) {
-  describe(`${dialect.name}: the server signs only with the register's enrolled key`, () => {
-    let f: JournalFixture;
-    before(async () => {
-      f = await openJournalFixture(dialect, 1);
-    });
-    after(() => f.close());
-
-    test('a key pair swapped behind the journal is refused (KEY_NOT_ENROLLED), nothing written', async () => {
-      const first = await f.sell(1, SIMPLE_SALE);
-      const enrolled = first.record.keyId;
-      const count = async () => (await f.records()).length;
-      const before = await count();
-      // The attacker replaces the register's key with one of his own, and the server restarts.
-      removeKeyStore(f.dataDir);
-      clearKeyCache();
-      const foreign = ensureRegisterKeys(f.dataDir, 1).keyId;
-      assert.notEqual(foreign, enrolled);
-      await assert.rejects(
-        f.sell(1, SIMPLE_SALE),
-        refusal('KEY_NOT_ENROLLED', new RegExp(`${foreign}.*${enrolled}`)),
-      );
-      assert.equal(await count(), before, 'nothing signed with the foreign key');
-    });
-  });
-}
