@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import {
   createSigner,
   exportPublicKeyPem,
+  fingerprintOf,
   generateSigningKeyPair,
   importPrivateKeyPem,
   importPublicKeyPem,
@@ -188,6 +189,11 @@ export function readPublicKeys(dataDir: string, register?: string): Map<string, 
   const keys = new Map<string, KeyObject>();
   for (const entry of listPublicKeys(dataDir, register)) keys.set(entry.keyId, importPublicKeyPem(entry.pem));
   return keys;
+}
+
+/** The fingerprint of a public key file (SHA-256 of its SPKI, hex): what `--fingerprint` pins. */
+export function publicKeyFingerprint(entry: PublicKeyEntry): string {
+  return fingerprintOf(importPublicKeyPem(entry.pem));
 }
 
 /** Whether the public key files agree with their names (for `comptoir keys export`). */
