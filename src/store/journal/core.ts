@@ -24,14 +24,13 @@ import type { Database, JournalRegistersTable, JournalTable } from '../schema.ts
 import { cachedRows, runRaw } from './cached-query.ts';
 import { JournalError } from './errors.ts';
 import { scheduleHeads } from './heads.ts';
-import { hasStoredKey } from './key-store.ts';
 import {
   abortNextKey,
   commitNextKey,
   enrolledChecked,
   ensureRegisterKeys,
+  hasRegisterKey,
   loadRegisterKey,
-  migrateClearKey,
   pendingNextKey,
 } from './keys.ts';
 import { DEFAULT_TIME_ZONE, localStamp } from './time.ts';
@@ -533,8 +532,7 @@ async function ensureKeysFor(db: Db, ctx: JournalContext, register: string): Pro
       abortNextKey(ctx.dataDir, register);
     }
   }
-  migrateClearKey(ctx.dataDir, register, 'private');
-  if (hasStoredKey(ctx.dataDir, register, 'private')) {
+  if (hasRegisterKey(ctx.dataDir, register)) {
     await checkEnrolled(db, ctx, register, loadRegisterKey(ctx.dataDir, register).keyId);
     return;
   }

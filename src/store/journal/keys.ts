@@ -36,6 +36,7 @@ import {
   removeStoredKey,
   storeKeyPair,
 } from './key-store.ts';
+import { generateTokenKey, hasTokenKey, loadTokenKey, pkcs11Config } from './pkcs11-keys.ts';
 
 export const KEYS_DIR = 'keys';
 const CLEAR_FILE: Record<KeySlot, string> = { private: 'private.pem', next: 'next.pem' };
@@ -59,10 +60,18 @@ function loaded(pair: KeyPair): LoadedKey {
   return { keyId: pair.keyId, publicKey: pair.publicKey, signer: createSigner(pair) };
 }
 
-function writePublicKey(dataDir: string, register: string, pair: KeyPair): void {
+function writePublicKey(dataDir: string, register: string, keyId: string, publicKey: KeyObject): void {
   const dir = registerKeysDir(dataDir, register);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileAtomic(join(dir, `${pair.keyId}${PUBLIC_SUFFIX}`), exportPublicKeyPem(pair.publicKey));
+  writeFileAtomic(join(dir, `${keyId}${PUBLIC_SUFFIX}`), exportPublicKeyPem(publicKey));
+}
+
+/** Whether `register` has a key in force (in the key store, or on the PKCS#11 token when configured). */
+export function hasRegisterKey(dataDir: string, register: string): boolean {
+  const token = pkcs11Config();
+  if (token !== undefined) return hasTokenKey(token, register);
+  migrateClearKey(dataDir, register, 'private');
+  return hasStoredKey(dataDir, register, 'private');
 }
 
 /**
@@ -82,7 +91,7 @@ export function migrateClearKey(dataDir: string, register: string, slot: KeySlot
     );
   }
   if (stored === undefined) storeKeyPair(dataDir, register, slot, pair);
-  writePublicKey(dataDir, register, pair);
+  writePublicKey(dataDir, register, pair.keyId, pair.publicKey);
   rmSync(clear, { force: true });
   return true;
 }
@@ -97,12 +106,20 @@ export function ensureRegisterKeys(
 ): { keyId: string; created: boolean } {
   const name = String(register);
   checkRegisterName(name);
+  const token = pkcs11Config();
+  if (token !== undefined) {
+    const existing = loadTokenKey(token, name);
+    const key = existing ?? generateTokenKey(token, name);
+    writePublicKey(dataDir, name, key.keyId, key.publicKey);
+    cache.set(`${dataDir}\u0000${name}`, key);
+    return { keyId: key.keyId, created: existing === undefined };
+  }
   migrateClearKey(dataDir, name, 'private');
   if (hasStoredKey(dataDir, name, 'private'))
     return { keyId: loadRegisterKey(dataDir, name).keyId, created: false };
   const pair = generateSigningKeyPair();
   storeKeyPair(dataDir, name, 'private', pair);
-  writePublicKey(dataDir, name, pair);
+  writePublicKey(dataDir, name, pair.keyId, pair.publicKey);
   cache.set(`${dataDir}\u0000${name}`, loaded(pair));
   return { keyId: pair.keyId, created: true };
 }
@@ -112,6 +129,18 @@ export function loadRegisterKey(dataDir: string, register: string): LoadedKey {
   const cacheKey = `${dataDir}\u0000${register}`;
   const hit = cache.get(cacheKey);
   if (hit !== undefined) return hit;
+  const token = pkcs11Config();
+  if (token !== undefined) {
+    const key = loadTokenKey(token, register);
+    if (key === undefined) {
+      throw new JournalError(
+        'KEYS_MISSING',
+        `Clé de signature absente du jeton PKCS#11 pour la caisse ${register} : lancez « comptoir init ».`,
+      );
+    }
+    cache.set(cacheKey, key);
+    return key;
+  }
   migrateClearKey(dataDir, register, 'private');
   const pair = readKeyPair(dataDir, register, 'private');
   if (pair === undefined) {
@@ -130,16 +159,22 @@ export const rotationsUnderWay = new Set<string>();
 
 /** The key of a rotation left half-done by a crash (`next.key` still there), or undefined. */
 export function pendingNextKey(dataDir: string, register: string): KeyPair | undefined {
-  if (rotationsUnderWay.has(`${dataDir}\u0000${register}`)) return undefined;
+  if (rotationsUnderWay.has(`${dataDir}\u0000${register}`) || pkcs11Config() !== undefined) return undefined;
   migrateClearKey(dataDir, register, 'next');
   return readKeyPair(dataDir, register, 'next');
 }
 
 /** Seals the next key of `register` beside the current one (a rotation about to be journaled). */
 export function prepareNextKey(dataDir: string, register: string): KeyPair {
+  if (pkcs11Config() !== undefined) {
+    throw new JournalError(
+      'INVALID_INPUT',
+      'Le changement de clé sur un jeton PKCS#11 n’est pas encore pris en charge : rien n’a été modifié.',
+    );
+  }
   const pair = generateSigningKeyPair();
   storeKeyPair(dataDir, register, 'next', pair);
-  writePublicKey(dataDir, register, pair);
+  writePublicKey(dataDir, register, pair.keyId, pair.publicKey);
   return pair;
 }
 
