@@ -94,7 +94,7 @@ export async function documentSettingsOf(
       postalCode: row.postal_code === '' ? '-' : row.postal_code,
       city: row.city === '' ? '-' : row.city,
       country: countryName(row.country),
-      siret: row.siret,
+      siret: row.siret === '' ? '-' : row.siret,
       naf: row.naf === '' ? '-' : row.naf,
       vatNumber: row.vat_number === '' ? '-' : row.vat_number,
       ...(row.phone === '' ? {} : { phone: row.phone }),

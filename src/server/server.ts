@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { countByStatus } from '../mail/outbox.ts';
+import { DEMO_SIRET } from '../store/demo.ts';
 import { initStore, isInitialised } from '../store/init.ts';
 import { flushHeads, type JournalContext } from '../store/journal/index.ts';
 import { openDatabase, resolveDatabaseConfig } from '../store/open-database.ts';
@@ -68,12 +69,20 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   try {
     if (!(await isInitialised(db))) {
       const pins = { admin: randomPin(), cashier: randomPin(), seller: randomPin() };
-      // The demo store has a sender address, so that an e-mailed receipt can leave (seed 000).
+      // The demo store has a sender address, so that an e-mailed receipt can leave (seed 000), and a
+      // demonstration SIRET (999… : no real company), so that its receipts pass `receipt verify`.
       const summary = await initStore(db, {
         now: new Date(),
         pins,
         demoSeed: config.demoSeed,
-        store: { name: 'Comptoir démo', email: 'magasin@example.fr' },
+        store: {
+          name: 'Comptoir démo',
+          email: 'magasin@example.fr',
+          siret: DEMO_SIRET,
+          address1: '12 rue du Commerce',
+          postalCode: '75015',
+          city: 'Paris',
+        },
       });
       options.print(
         `Premier démarrage : magasin de démonstration créé dans ${options.dataDir} (${summary.articles} articles, ${summary.customers} clients).`,

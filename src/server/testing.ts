@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { initStore } from '../store/init.ts';
 import { flushHeads } from '../store/journal/heads.ts';
 import type { JournalContext } from '../store/journal/index.ts';
+import { copyKeyStore, removeKeyStore } from '../store/journal/key-store.ts';
 import { openDatabase } from '../store/open-database.ts';
 import { createRegister, createUser } from '../store/setup.ts';
 import { type MemoryEvents, memoryEvents, printOnlyReceipts, teeEvents } from './adapters.ts';
@@ -72,12 +73,19 @@ export async function makeStore(dir: string, registers = 4): Promise<void> {
 export async function storeTemplate(registers = 4): Promise<{ dir: string; remove(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-template-'));
   await makeStore(dir, registers);
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      removeKeyStore(dir);
+    },
+  };
 }
 
 export function copyStore(template: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
   cpSync(template, dir, { recursive: true });
+  copyKeyStore(template, dir);
   return dir;
 }
 
@@ -125,7 +133,10 @@ export async function startTestServer(
       await app.close();
       await db.destroy();
       await flushHeads(); // written in the background after each commit: let them land first
-      if (!keepFiles) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+      if (!keepFiles) {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+        removeKeyStore(dir);
+      }
     },
   };
 }

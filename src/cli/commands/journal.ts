@@ -273,7 +273,8 @@ export function registerJournalCommands(program: Command): void {
     .option('--register <n>', 'seulement cette caisse')
     .action(async (options) => {
       await run(async () => {
-        const { journalNameOf, listPublicKeys, publicKeyMatches } = await journalModule();
+        const { journalNameOf, listPublicKeys, publicKeyFingerprint, publicKeyMatches } =
+          await journalModule();
         const dataDir = dataDirOf(options.data);
         const register =
           options.register === undefined ? undefined : journalNameOf(registerNumber(options.register));
@@ -281,7 +282,11 @@ export function registerJournalCommands(program: Command): void {
         return {
           ok: true,
           algorithm: 'ES256',
-          keys: entries.map((e) => ({ ...e, matches: publicKeyMatches(e) })),
+          keys: entries.map((e) => ({
+            ...e,
+            fingerprint: publicKeyFingerprint(e),
+            matches: publicKeyMatches(e),
+          })),
         };
       });
     });

@@ -448,12 +448,34 @@ export function registerReceiptCommands(program: Command): void {
       '--keys <file-or-dir>',
       'clés publiques du journal : fichier PEM ou JSON, ou dossier (défaut : <données>/keys)',
     )
+    .option(
+      '--fingerprint <hex>',
+      'empreinte SHA-256 du certificat du magasin de confiance (défaut : le certificat de <dossier de clés>/pdf) ; répétable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option(...DATA_OPTION)
     .action((file, options) =>
       run(async () => {
         const pdf = readInput(file, 'PDF');
-        const { parseJournalKeys, readJournalKeysDir, verifyReceiptPdf } = await verifyModule();
+        const { certificateFingerprint, parseJournalKeys, readJournalKeysDir, verifyReceiptPdf } =
+          await verifyModule();
+        const { normaliseFingerprint } = await import('../../fiscal/signing.ts');
         const path = options.keys ?? join(dataDirOf(options.data), 'keys');
+        const fingerprints = options.fingerprint.map((text) => {
+          const hex = normaliseFingerprint(text);
+          if (hex === undefined) {
+            throw new ReceiptCommandError(
+              `Empreinte invalide : « ${text} » (16 à 64 chiffres hexadécimaux, SHA-256 du certificat).`,
+            );
+          }
+          return hex;
+        });
+        // The store certificate kept beside the journal's public keys is trusted too.
+        const kept = join(path, 'pdf', 'store-certificate.pem');
+        if (options.fingerprint.length === 0 && existsSync(kept)) {
+          fingerprints.push(certificateFingerprint(readFileSync(kept)));
+        }
         let keys: ReturnType<typeof parseJournalKeys>;
         try {
           keys =
@@ -463,7 +485,7 @@ export function registerReceiptCommands(program: Command): void {
         } catch (error) {
           throw new ReceiptCommandError((error as Error).message);
         }
-        const report = await verifyReceiptPdf(pdf, keys);
+        const report = await verifyReceiptPdf(pdf, keys, { certificateFingerprints: fingerprints });
         if (report.summary !== undefined) process.stdout.write(`Ticket ${report.summary}\n`);
         for (const check of report.checks) {
           process.stdout.write(`${check.ok ? '✔' : '✘'} ${check.label} : ${check.detail}\n`);
@@ -500,7 +522,11 @@ export function registerReceiptCommands(program: Command): void {
           writeOutput(options.outCert, pem.certificatePem);
           writeFileSync(`${options.outKey}.${process.pid}.tmp`, pem.privateKeyPem, { mode: 0o600 });
           renameSync(`${options.outKey}.${process.pid}.tmp`, options.outKey);
-          process.stdout.write(`Certificat écrit dans ${options.outCert}, clé dans ${options.outKey}\n`);
+          const { certificateFingerprint } = await verifyModule();
+          process.stdout.write(
+            `Certificat écrit dans ${options.outCert}, clé dans ${options.outKey}\n` +
+              `Empreinte SHA-256 (pour « comptoir receipt verify --fingerprint ») : ${certificateFingerprint(pem.certificatePem)}\n`,
+          );
           return;
         }
         const { ensureStoreCertificate, importStoreCertificate } = await certificateModule();
@@ -524,8 +550,10 @@ export function registerReceiptCommands(program: Command): void {
           ...(options.name === undefined ? {} : { commonName: options.name }),
           ...(options.organization === undefined ? {} : { organization: options.organization }),
         }).catch(fail);
+        const { certificateFingerprint } = await verifyModule();
         process.stdout.write(
-          `${done.created ? 'Certificat auto-signé créé' : 'Certificat existant'} : ${done.certificate.subject}\n(${done.paths.certificate})\n`,
+          `${done.created ? 'Certificat auto-signé créé' : 'Certificat existant'} : ${done.certificate.subject}\n(${done.paths.certificate})\n` +
+            `Empreinte SHA-256 (pour « comptoir receipt verify --fingerprint ») : ${certificateFingerprint(readFileSync(done.paths.certificate))}\n`,
         );
       }),
     );

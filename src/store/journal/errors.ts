@@ -18,6 +18,8 @@ export const JOURNAL_ERROR_CODES = [
   'ALREADY_CANCELLED',
   'ALREADY_ISSUED',
   'KEYS_MISSING',
+  'KEY_NOT_ENROLLED',
+  'JOURNAL_INCONSISTENT',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

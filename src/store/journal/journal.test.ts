@@ -507,9 +507,10 @@ for (const dialect of DIALECTS) {
           .sort(),
         [oldKey, keyId].sort(),
       );
-      const privateFile = `${f.dataDir}/keys/1/private.pem`;
+      const privateFile = `${f.dataDir}-keys/1/private.key`;
       assert.equal(statSync(privateFile).mode & 0o077, 0, 'the private key is readable by its owner only');
       assert.doesNotMatch(readFileSync(privateFile, 'utf8'), new RegExp(oldKey));
+      assert.match(readFileSync(privateFile, 'utf8'), new RegExp(keyId));
       assert.deepEqual((await f.verify()).problems, []);
       assert.ok(existsSync(headsFileOf(f.dataDir, '1')), 'heads file');
     });
@@ -520,7 +521,7 @@ for (const dialect of DIALECTS) {
       prepareNextKey(f.dataDir, '3');
       const kept = await f.sell(3, sale('1.00'));
       assert.equal(kept.record.keyId, oldKey);
-      assert.equal(existsSync(`${f.dataDir}/keys/3/next.pem`), false, 'next.pem forgotten');
+      assert.equal(existsSync(`${f.dataDir}-keys/3/next.key`), false, 'next.key forgotten');
       // Crash after the rotation record, before the key file moved: the next process promotes it.
       rotationsUnderWay.add(`${f.dataDir}\u00003`);
       const next = prepareNextKey(f.dataDir, '3');

@@ -16,6 +16,7 @@ import type { TestDatabase, TestDialect } from '../test-dialects.ts';
 import type { Db, JournalContext } from './core.ts';
 import { readJournal } from './core.ts';
 import { flushHeads, readHeads } from './heads.ts';
+import { removeKeyStore } from './key-store.ts';
 import { ensureRegisterKeys, readPublicKeys } from './keys.ts';
 import { type ValidatedTicket, type ValidateTicketInput, validateTicket } from './validate.ts';
 
@@ -91,6 +92,7 @@ export async function openJournalFixture(dialect: TestDialect, registers = 1): P
       await flushHeads();
       await t.close();
       rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
+      removeKeyStore(dataDir);
     },
   };
   return fixture;
