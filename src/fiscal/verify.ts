@@ -36,7 +36,14 @@ export type ProblemCode =
   | 'HEAD_MISMATCH'
   | 'TIME_REVERSED'
   | 'DOUBLE_CANCELLATION'
-  | 'CLOSURE_OVERDUE';
+  | 'CLOSURE_OVERDUE'
+  | 'HEADS_MISSING'
+  | 'HEADS_INVALID'
+  | 'ANCHOR_INVALID'
+  | 'ANCHOR_ROLLBACK'
+  | 'ANCHOR_TRUNCATED'
+  | 'ANCHOR_FORK'
+  | 'ANCHOR_RESIGNED';
 
 export interface Problem {
   readonly register: string;
@@ -65,6 +72,13 @@ export const PROBLEM_LABELS: Readonly<Record<ProblemCode, string>> = {
   TIME_REVERSED: 'horodatage à rebours',
   DOUBLE_CANCELLATION: 'ticket annulé deux fois',
   CLOSURE_OVERDUE: 'vente sans clôture journalière depuis plus de 24 heures',
+  HEADS_MISSING: 'fichier des têtes de chaîne absent',
+  HEADS_INVALID: 'fichier des têtes de chaîne invalide',
+  ANCHOR_INVALID: 'ancre invalide',
+  ANCHOR_ROLLBACK: 'retour en arrière',
+  ANCHOR_TRUNCATED: 'fin de chaîne supprimée (ancre)',
+  ANCHOR_FORK: 'journal divergent',
+  ANCHOR_RESIGNED: 'journal re-signé',
 };
 
 export interface VerificationReport {

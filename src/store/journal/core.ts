@@ -377,7 +377,10 @@ export async function withRegister<T>(
     throw error;
   }
   const { value, batch } = done;
-  scheduleHeads(ctx.dataDir, register, batch.heads.values());
+  scheduleHeads(ctx.dataDir, register, batch.heads.values(), {
+    writtenAt: batch.stamp.utc,
+    create: batch.appended.some((r) => r.type === 'JET' && r.payload.code === JET_CODES.DATA_INITIALISATION),
+  });
   if (batch.checkedVersion !== undefined) versionsChecked.add(batch.checkedVersion);
   return value;
 }
