@@ -30,7 +30,7 @@ function twoMonths(): JournalBuilder {
     b.sale([BOOK], 'CB');
     b.duplicate(t);
     b.close('DAY', day);
-    b.advance(24 * 60);
+    b.advance(23 * 60); // the next day, within the 24 hours after the closure
   }
   b.close('MONTH', '2026-10');
   b.rotate(next);
@@ -41,7 +41,7 @@ function twoMonths(): JournalBuilder {
     b.sale([{ ...BOOK, quantity: -1000 }]);
     b.jet('LOGIN');
     b.close('DAY', day);
-    b.advance(24 * 60);
+    b.advance(23 * 60); // the next day, within the 24 hours after the closure
   }
   b.close('MONTH', '2026-11');
   b.sale([COFFEE]);

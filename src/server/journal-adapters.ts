@@ -32,6 +32,7 @@ const JOURNAL_STATUS: Partial<Record<JournalErrorCode, number>> = {
   KEYS_MISSING: 503,
   KEY_NOT_ENROLLED: 503,
   JOURNAL_INCONSISTENT: 503,
+  CLOCK_BEHIND: 503,
 };
 
 /** A journal refusal as an API error (undefined for anything else). */

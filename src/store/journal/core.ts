@@ -10,15 +10,19 @@ import { appendRecord, ChainError } from '../../fiscal/chain.ts';
 import { ClosureError, type ClosureState, openClosureState, trackRecord } from '../../fiscal/closure.ts';
 import {
   CHAIN_OF_TYPE,
+  CHAINS,
   type Chain,
   type ChainHead,
+  instantOf,
   JET_CODES,
   JET_LABELS,
   type JournalRecord,
   type RecordDraft,
   type RecordFields,
   type Stamp,
+  stampOf,
 } from '../../fiscal/record.ts';
+import { frenchUtc } from '../../fiscal/rules-check.ts';
 import { sqlFamilyOf } from '../engine.ts';
 import type { Database, JournalRegistersTable, JournalTable } from '../schema.ts';
 import { cachedRows, runRaw } from './cached-query.ts';
@@ -367,30 +371,41 @@ export async function withRegister<T>(
     const known = group?.get(register);
     const state =
       known === undefined ? await lockRegister(trx, register, currency, stamp, now) : { ...known.state };
+    // Signed time never goes backwards within a register (issue 11 item 3).
+    const lastUtc = known === undefined ? await lastStampOf(trx, register) : known.lastUtc;
+    if (lastUtc !== undefined && stamp.utc < lastUtc) throw new ClockBehind(register, now, lastUtc);
     const batch = new RegisterBatch(trx, ctx, state, now, stamp, known?.heads);
     const value = await fn(batch);
     await batch.saveState();
     if (group !== undefined) {
       const heads = new Map(batch.readHeads);
       for (const [chain, head] of batch.heads) heads.set(chain, head);
-      group.set(register, { state: { ...batch.state }, heads });
+      const after = batch.appended.length > 0 ? stamp.utc : lastUtc;
+      group.set(register, { state: { ...batch.state }, heads, lastUtc: after });
     }
     return { value, batch };
   };
-  let outcome: Awaited<ReturnType<typeof work>>;
+  let done: { value: T; batch: RegisterBatch };
   try {
-    outcome =
+    done =
       sqlFamilyOf(db as unknown as Kysely<unknown>) === 'sqlite'
         ? await groupCommit(db, work)
         : await db.transaction().execute(work);
   } catch (error) {
+    if (error instanceof ClockBehind) {
+      await journalClockBehind(db, ctx, register, currency, error);
+      throw new JournalError('CLOCK_BEHIND', error.message);
+    }
     if (error instanceof JournalError && error.code === 'JOURNAL_INCONSISTENT') {
       await reportInconsistency(db, ctx, register, currency, error.message);
     }
     throw error;
   }
-  const { value, batch } = outcome;
-  scheduleHeads(ctx.dataDir, register, batch.heads.values());
+  const { value, batch } = done;
+  scheduleHeads(ctx.dataDir, register, batch.heads.values(), {
+    writtenAt: batch.stamp.utc,
+    create: batch.appended.some((r) => r.type === 'JET' && r.payload.code === JET_CODES.DATA_INITIALISATION),
+  });
   if (batch.checkedVersion !== undefined) versionsChecked.add(batch.checkedVersion);
   return value;
 }
@@ -431,6 +446,71 @@ async function reportInconsistency(
   }
 }
 
+/** The latest stamp of a register's records (the last record of each chain), undefined when none. */
+export async function lastStampOf(trx: Db | Trx, register: string): Promise<string | undefined> {
+  const heads = CHAINS.map(
+    (chain) =>
+      sql`select (select stamp_utc from journal where register = ${register} and chain = ${chain} order by sequence desc limit 1) as s`,
+  );
+  const { rows } = await sql<{ latest: string | null }>`select max(s) as latest from (${sql.join(
+    heads,
+    sql` union all `,
+  )}) as heads`.execute(trx);
+  return rows[0]?.latest ?? undefined;
+}
+
+/** Refusal of a write whose clock is behind the register's last signed record. */
+class ClockBehind extends Error {
+  constructor(
+    readonly register: string,
+    readonly clock: Date,
+    readonly lastUtc: string,
+  ) {
+    super(
+      `Horloge en retard : il est ${frenchUtc(stampOf(clock, 0).utc)} sur ce poste, mais le dernier ` +
+        `enregistrement de la caisse ${register} est daté du ${frenchUtc(lastUtc)}. Rien n’est signé ` +
+        'avant que l’heure du poste soit corrigée.',
+    );
+  }
+}
+
+/** (register, last stamp) pairs already journaled by this process: one JET per clock incident. */
+const clockIncidents = new Set<string>();
+
+/**
+ * Journals a refused signature for a clock behind the last record (JET 1120), stamped with the last
+ * record's time (never earlier), once per incident.
+ */
+async function journalClockBehind(
+  db: Db,
+  ctx: JournalContext,
+  register: string,
+  currency: string,
+  error: ClockBehind,
+): Promise<void> {
+  const key = `${ctx.dataDir}\u0000${register}\u0000${error.lastUtc}`;
+  if (clockIncidents.has(key)) return;
+  clockIncidents.add(key);
+  const at = instantOf({ utc: error.lastUtc, offset: '+0000' });
+  try {
+    await withRegister(db, { ...ctx, now: () => at }, register, currency, (batch) =>
+      batch.append({
+        register,
+        type: 'JET',
+        softwareVersion: ctx.softwareVersion,
+        payload: {
+          code: JET_CODES.CLOCK_BEHIND,
+          description: JET_LABELS.CLOCK_BEHIND,
+          operator: 'SYSTEME',
+          data: `horloge ${stampOf(error.clock, 0).utc} < dernier enregistrement ${error.lastUtc}`,
+        },
+      }),
+    );
+  } catch {
+    clockIncidents.delete(key);
+  }
+}
+
 interface GroupJob {
   readonly run: (trx: Trx) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
@@ -447,7 +527,10 @@ const groups = new WeakMap<Db, CommitGroup>();
 /** Per commit group's transaction, each register's state and heads after its last accepted write. */
 const groupStates = new WeakMap<
   Trx,
-  Map<string, { state: RegisterState; heads: ReadonlyMap<Chain, ChainHead | undefined> }>
+  Map<
+    string,
+    { state: RegisterState; heads: ReadonlyMap<Chain, ChainHead | undefined>; lastUtc: string | undefined }
+  >
 >();
 const MAX_GROUP = 256;
 

@@ -20,6 +20,7 @@ export const JOURNAL_ERROR_CODES = [
   'KEYS_MISSING',
   'KEY_NOT_ENROLLED',
   'JOURNAL_INCONSISTENT',
+  'CLOCK_BEHIND',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

@@ -255,21 +255,14 @@ export async function cancelTicket(
         `L’enregistrement n° ${input.sequence} est une annulation : il ne s’annule pas.`,
       );
     }
-    const already = await batch.trx
-      .selectFrom('journal')
-      .select('sequence')
-      .where('register', '=', info.register)
-      .where('chain', '=', 'TICKET')
-      .where('ref_chain', '=', 'TICKET')
-      .where('ref_sequence', '=', input.sequence)
-      .executeTakeFirst();
+    const already = await cancellationOf(batch, input.sequence);
     if (already !== undefined) {
       throw new JournalError(
         'ALREADY_CANCELLED',
-        `Le ticket n° ${input.sequence} est déjà annulé par le ticket n° ${already.sequence}.`,
+        `Le ticket n° ${input.sequence} est déjà annulé par le ticket n° ${already}.`,
       );
     }
-    checkClosureDue(batch);
+    await checkClosureDue(batch);
     const payload = oppositeOf(original, cashier);
     const record = await batch.append({
       register: info.register,
@@ -281,6 +274,22 @@ export async function cancelTicket(
     if (key !== undefined) await rememberKey(batch, key, digest, record);
     return { record: record as JournalRecord & { type: 'CANCELLATION' }, replayed: false };
   });
+}
+
+/**
+ * The sequence of the cancellation of ticket `sequence`, read from the signed payloads of the
+ * register's cancellations (not from the unsigned `ref_sequence` lookup column, issue 11 item 4).
+ */
+async function cancellationOf(batch: RegisterBatch, sequence: number): Promise<number | undefined> {
+  const rows = await batch.trx
+    .selectFrom('journal')
+    .select(['sequence', 'payload'])
+    .where('register', '=', batch.register)
+    .where('chain', '=', 'TICKET')
+    .where('type', '=', 'CANCELLATION')
+    .execute();
+  const found = rows.find((row) => (JSON.parse(row.payload) as SalePayload).cancels?.sequence === sequence);
+  return found === undefined ? undefined : Number(found.sequence);
 }
 
 export interface ClosureInput {
