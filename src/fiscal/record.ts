@@ -364,11 +364,11 @@ export const JET_CODES = {
   TICKET_ABANDONED: 1090,
   LINE_VOIDED: 1091,
   FORBIDDEN_WRITE_REFUSED: 1100,
-  PERSONAL_DATA_ERASED: 1220,
   CLOCK_BEHIND: 1120,
   HEADS_ACKNOWLEDGED: 1121,
   RUNNING_STATE_REBUILT: 1122,
   ANCHOR_FAILED: 1123,
+  PERSONAL_DATA_ERASED: 1220,
 } as const;
 export type JetCodeName = keyof typeof JET_CODES;
 
@@ -401,11 +401,11 @@ export const JET_LABELS: Readonly<Record<JetCodeName, string>> = {
   TICKET_ABANDONED: 'Ticket abandonné avant validation',
   LINE_VOIDED: 'Ligne annulée',
   FORBIDDEN_WRITE_REFUSED: "Tentative refusée de modification ou de suppression d'un enregistrement",
-  PERSONAL_DATA_ERASED: "Effacement des données personnelles d'un client (RGPD)",
   CLOCK_BEHIND: 'Signature refusée : horloge en retard sur le dernier enregistrement',
   HEADS_ACKNOWLEDGED: 'Écart entre le journal et ses têtes de chaîne reconnu par un responsable',
   RUNNING_STATE_REBUILT: "État courant de la caisse reconstruit d'après les enregistrements signés",
   ANCHOR_FAILED: 'Envoi des têtes de chaîne à un témoin impossible',
+  PERSONAL_DATA_ERASED: "Effacement des données personnelles d'un client (RGPD)",
 };
 
 export interface JetPayload {
