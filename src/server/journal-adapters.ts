@@ -30,6 +30,8 @@ const JOURNAL_STATUS: Partial<Record<JournalErrorCode, number>> = {
   CLOSURE_OVERDUE: 409,
   NOT_CANCELLABLE: 409,
   KEYS_MISSING: 503,
+  DAY_ALREADY_CLOSED: 409,
+  PERIOD_NOT_ENDED: 409,
 };
 
 /** A journal refusal as an API error (undefined for anything else). */

@@ -80,6 +80,18 @@ describe('comptoir sell, close, journal show, keys (real processes, SQLite file)
     assert.equal(report.closures[0].kind, 'DAY');
     assert.equal(report.closures[0].ticketCount, 1);
     assert.equal(report.closures[0].periodTotal, 4600);
+    // The Z reconciles: received, change given and settled per mode, with its label.
+    assert.deepEqual(report.closures[0].reconciliation.tenders, [
+      { mode: 'CASH', label: 'Espèces', received: '50.00', change: '4.00', settled: '46.00' },
+    ]);
+    assert.deepEqual(report.closures[0].reconciliation.returns, { count: 0, amount: '0.00' });
+    assert.equal(report.closures[0].perPayment[0].label, 'Espèces');
+    const [again, month] = await Promise.all([comptoir('close', 'day'), comptoir('close', 'month')]);
+    assert.equal(again.code, 1);
+    assert.equal(JSON.parse(again.stdout).errors[0].code, 'DAY_ALREADY_CLOSED');
+    assert.match(again.stderr, /est déjà clôturée/);
+    assert.equal(month.code, 1);
+    assert.equal(JSON.parse(month.stdout).errors[0].code, 'PERIOD_NOT_ENDED');
     assert.ok(
       report.heads.some(
         (h: { chain: string; sequence: number }) => h.chain === 'CLOSURE' && h.sequence === 1,

@@ -149,13 +149,55 @@ export function ticketSummary(record: JournalRecord, replayed: boolean) {
   };
 }
 
-function closureSummary(record: JournalRecord) {
+/**
+ * What a daily closure reconciles (issue 12, item 4), from the TICKET records it covers: per mode
+ * received, change given and settled; credit notes issued; returns and cancellations counted.
+ */
+async function reconciliationOf(db: Db, record: JournalRecord, labels: ReadonlyMap<string, string>) {
+  if (record.type !== 'CLOSURE' || record.payload.kind !== 'DAY') return undefined;
+  const { from, to } = record.payload.tickets;
+  const [{ readJournal }, { reconcile }] = await Promise.all([
+    journalModule(),
+    import('../../fiscal/reconcile.ts'),
+  ]);
+  const covered: JournalRecord[] = [];
+  if (from <= to) {
+    for await (const r of readJournal(db, {
+      register: record.register,
+      chain: 'TICKET',
+      fromSequence: from,
+    })) {
+      if (r.sequence > to) break;
+      covered.push(r);
+    }
+  }
+  const done = reconcile(covered);
+  const currency = record.payload.currency;
+  return {
+    tenders: done.tenders.map((t) => ({
+      mode: t.mode,
+      label: labels.get(t.mode) ?? t.mode,
+      received: money(t.received, currency),
+      change: money(t.change, currency),
+      settled: money(t.settled, currency),
+    })),
+    creditNotesIssued: {
+      count: done.creditNotesIssued.count,
+      amount: money(done.creditNotesIssued.amount, currency),
+    },
+    returns: { count: done.returnCount, amount: money(done.returnsAmount, currency) },
+    cancellations: { count: done.cancellationCount, amount: money(done.cancellationsAmount, currency) },
+  };
+}
+
+function closureSummary(record: JournalRecord, labels: ReadonlyMap<string, string>) {
   if (record.type !== 'CLOSURE') throw new Error('Clôture attendue.');
   return {
     register: record.register,
     sequence: record.sequence,
     timestamp: `${record.timestamp.utc}${record.timestamp.offset}`,
     ...record.payload,
+    perPayment: record.payload.perPayment.map((p) => ({ ...p, label: labels.get(p.mode) ?? p.mode })),
     signature: record.signature,
     shortCode: shortCodeOf(record.signature),
     keyId: record.keyId,
@@ -179,10 +221,20 @@ export function registerJournalCommands(program: Command): void {
         return withStore(dataDir, async (db) => {
           const operator = options.operator ?? (await defaultUser(db, register, ['admin', 'manager']));
           const outcome = await closePeriod(db, commandJournalContext(dataDir), kind, { register, operator });
+          const { paymentLabelsOf } = await import('../../receipts/journal-source.ts');
+          const labels = new Map(Object.entries(await paymentLabelsOf(db, register)));
           return {
             ok: true,
             register: journalNameOf(register),
-            closures: outcome.closures.map(closureSummary),
+            closures: await Promise.all(
+              outcome.closures.map(async (c) => {
+                const reconciliation = await reconciliationOf(db, c, labels);
+                return {
+                  ...closureSummary(c, labels),
+                  ...(reconciliation === undefined ? {} : { reconciliation }),
+                };
+              }),
+            ),
             heads: outcome.heads.map(({ chain, sequence, signature }) => ({ chain, sequence, signature })),
           };
         });

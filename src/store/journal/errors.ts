@@ -18,6 +18,8 @@ export const JOURNAL_ERROR_CODES = [
   'ALREADY_CANCELLED',
   'ALREADY_ISSUED',
   'KEYS_MISSING',
+  'DAY_ALREADY_CLOSED',
+  'PERIOD_NOT_ENDED',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];
