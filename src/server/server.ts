@@ -27,6 +27,8 @@ export interface ServeOptions {
   readonly print: (line: string) => void;
   /** One readable line per event (default), or one JSON object per line (`comptoir serve --log`). */
   readonly logFormat?: LogFormat;
+  /** The journal's and the server's clock (the end-to-end tests move it past a month's end). */
+  readonly clock?: () => Date;
 }
 
 export interface Plugged {
@@ -66,6 +68,7 @@ function webDirOption(): { webDir?: string } {
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const config = loadConfig(options.dataDir, options.env, options.overrides);
   const format = options.logFormat ?? 'text';
+  const clock = options.clock ?? (() => new Date());
   const print = format === 'json' ? (line: string) => options.print(jsonLine(line)) : options.print;
   // A busy port is said before anything is created (no demo store, no PINs printed for nothing).
   await assertPortFree(config.host, config.port);
@@ -95,7 +98,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   }
   const journal: JournalContext = {
     dataDir: options.dataDir,
-    now: () => new Date(),
+    now: clock,
     softwareVersion: VERSION,
   };
   // E-mailed receipts go through the durable outbox; its worker sends them while the server runs
@@ -125,6 +128,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     config,
     ...plugged,
     journal,
+    clock,
     logger: config.logLevel !== 'silent',
     logStream: logStream(format, options.print),
     ...webDirOption(),
@@ -150,7 +154,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         register,
         operator: 'SYSTEME',
         detail: `version ${VERSION}, empreinte du logiciel sha256:${identity.digest.slice(0, 16)} (${identity.integrity})`,
-        at: new Date(),
+        at: clock(),
       });
     }
   };
