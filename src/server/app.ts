@@ -71,8 +71,10 @@ export interface AppDependencies {
   /** The fiscal journal's context: sales, cancellations, reprints and closures routes. */
   readonly journal?: JournalContext;
   readonly clock?: () => Date;
-  /** Log requests (pino); off in tests. */
+  /** Log requests (pino), one line per answered request; off in tests. */
   readonly logger?: boolean;
+  /** Where the log's JSON lines go (default: standard output). */
+  readonly logStream?: { write(line: string): void };
   /** The built front end to serve beside the API (web/dist). */
   readonly webDir?: string;
 }
@@ -124,7 +126,12 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   };
 
   const app = Fastify({
-    logger: deps.logger === true ? { level: config.logLevel } : false,
+    logger:
+      deps.logger === true
+        ? { level: config.logLevel, ...(deps.logStream === undefined ? {} : { stream: deps.logStream }) }
+        : false,
+    // One line per request (the onResponse hook below), not fastify's two.
+    disableRequestLogging: true,
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -170,6 +177,15 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
       .code(404)
       .send(new ApiError(404, 'ROUTE_NOT_FOUND', `Route inconnue : ${request.method} ${request.url}`).body()),
   );
+
+  if (deps.logger === true) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime },
+        'requête',
+      );
+    });
+  }
 
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {

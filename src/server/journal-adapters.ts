@@ -33,6 +33,8 @@ const JOURNAL_STATUS: Partial<Record<JournalErrorCode, number>> = {
   KEY_NOT_ENROLLED: 503,
   JOURNAL_INCONSISTENT: 503,
   CLOCK_BEHIND: 503,
+  DAY_ALREADY_CLOSED: 409,
+  PERIOD_NOT_ENDED: 409,
 };
 
 /** A journal refusal as an API error (undefined for anything else). */

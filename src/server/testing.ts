@@ -98,6 +98,8 @@ export async function startTestServer(
     config?: ServerConfigInput;
     /** The receipt delivery (default: paper only), built on the server's database and journal. */
     receipts?: (db: Db, journal: JournalContext) => ReceiptDelivery;
+    /** The journal's and the server's clock (default: the system clock). */
+    clock?: () => Date;
   } = {},
 ): Promise<TestServer> {
   let dir = options.dir;
@@ -109,8 +111,9 @@ export async function startTestServer(
   const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
   const events = memoryEvents();
   const config = parseConfig({ port: 0, ...options.config }, 'test');
-  const journal = journalContext(dir);
+  const journal = journalContext(dir, options.clock);
   const { app, context } = await buildApp({
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     db,
     engine: 'sqlite',
     config,

@@ -194,6 +194,11 @@ export type StoreInput = z.input<typeof storeInputSchema>;
 
 export const registerSettingsSchema = z.object({
   sellerMandatory: z.boolean().default(false),
+  /**
+   * Several daily closures (Z) a day, one per shift; by default one per register and day
+   * (DAY_ALREADY_CLOSED).
+   */
+  shifts: z.boolean().default(false),
   /** Largest line or global discount in hundredths of a percent; null: no limit. */
   discountLimitPercent: z.number().int().min(0).max(10000).nullable().default(null),
   /** Largest discount in minor units; null: no limit. */

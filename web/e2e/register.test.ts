@@ -39,6 +39,12 @@ interface Sellable {
 
 let dir = '';
 let server: RunningServer;
+/**
+ * The server's clock runs from 20:00 UTC on the last day of this month, so that the month has ended
+ * when the journal test closes it (moved 6 h on there).
+ */
+const realNow = new Date();
+let clockShift = Date.UTC(realNow.getUTCFullYear(), realNow.getUTCMonth() + 1, 0, 20) - realNow.getTime();
 let browser: Browser;
 /** The SMTP server the e-mailed receipts arrive at; it defers (451) what goes to copie@example.fr. */
 let sink: SmtpSink;
@@ -102,7 +108,7 @@ before(async () => {
     respond: (raw) =>
       raw.includes('copie@example.fr') ? { code: 451, message: 'Boîte occupée, réessayez' } : undefined,
   });
-  server = await startServer(dir, { SMTP_URL: sink.url });
+  server = await startServer(dir, { SMTP_URL: sink.url }, () => new Date(Date.now() + clockShift));
   articles = await sellables(server.url);
   assert.equal(articles.length, 4, 'four plain articles found in the demo store');
   browser = await openBrowser();
@@ -658,7 +664,10 @@ test('the journal page: a verification run and its result kept; the archive of t
   await journal.getByRole('button', { name: 'Télécharger l’archive' }).click();
   await journal.getByRole('alert').waitFor();
 
-  // The month closed (the day first, in the same closure), then its archive with the manager's code.
+  // The month closed once it has ended (PERIOD_NOT_ENDED before): the server's clock, on the last
+  // evening of the month since the start, passes midnight. The day first, in the same closure (a new
+  // day: one Z a day), then the month's archive with the manager's code.
+  clockShift += 6 * 3_600_000;
   await backOffice(page, 'Clôtures');
   const closures = page.getByRole('region', { name: 'Clôtures' });
   await closures.getByRole('button', { name: 'Clôture mensuelle' }).click();

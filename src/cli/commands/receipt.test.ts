@@ -51,19 +51,19 @@ describe('comptoir receipt', { concurrency: true }, () => {
     assert.equal(existsSync(file('bad.pdf')), false);
   });
 
-  test('inputs are checked with French messages (in process)', () => {
+  test('inputs are checked with French messages (in process)', async () => {
     assert.throws(
       () => width('40'),
       new ReceiptCommandError('Largeur invalide : 40 (48 pour 80 mm, 32 pour 58 mm)'),
     );
     assert.equal(width('32'), 32);
-    assert.throws(
+    await assert.rejects(
       () => readDocument(file('absent.json')),
       /Lecture impossible du document .*absent\.json \(ENOENT\)/,
     );
     writeFileSync(file('broken.json'), '{"kind": ');
-    assert.throws(() => readDocument(file('broken.json')), /JSON invalide dans .*broken\.json/);
-    assert.equal(readDocument(file('sale.json')).number, exampleSale.number);
+    await assert.rejects(() => readDocument(file('broken.json')), /JSON invalide dans .*broken\.json/);
+    assert.equal((await readDocument(file('sale.json'))).number, exampleSale.number);
   });
 
   test('certificate, signed pdf, then verify: valid; one byte changed: not valid (exit 1)', async () => {

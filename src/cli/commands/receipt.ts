@@ -3,11 +3,9 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { JournalRecord } from '../../fiscal/record.ts';
 import type { ReceiptDocument } from '../../receipts/document.ts';
-import { parseReceiptDocument } from '../../receipts/document-schema.ts';
 import { type DocumentSource, RECEIPT_KINDS, type ReceiptKind } from '../../receipts/from-journal.ts';
 import type { PdfFormat } from '../../receipts/pdf.ts';
 import type { StoreCertificate } from '../../receipts/pdf-signature.ts';
-import { renderText } from '../../receipts/text.ts';
 import { commandClock, commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { SOFTWARE_NAME, VERSION } from '../version.ts';
 
@@ -119,7 +117,7 @@ export async function resolveDocument<T>(
   handover: Handover<T>,
 ): Promise<Resolved> {
   if (isDocumentFile(arg)) {
-    const resolved = { doc: readDocument(arg) };
+    const resolved = { doc: await readDocument(arg) };
     await handover.send(await handover.render(resolved));
     return resolved;
   }
@@ -267,7 +265,7 @@ function readInput(path: string, what: string): Buffer {
 }
 
 /** Reads and validates a document-model JSON file (or `-` for standard input). */
-export function readDocument(path: string): ReceiptDocument {
+export async function readDocument(path: string): Promise<ReceiptDocument> {
   let data: unknown;
   try {
     data = JSON.parse(readInput(path, 'document').toString('utf8'));
@@ -275,6 +273,8 @@ export function readDocument(path: string): ReceiptDocument {
     if (error instanceof ReceiptCommandError) throw error;
     throw new ReceiptCommandError(`JSON invalide dans ${path} : ${(error as Error).message}`);
   }
+  // zod is loaded by the commands that read a document, not when `comptoir` starts.
+  const { parseReceiptDocument } = await import('../../receipts/document-schema.ts');
   const parsed = parseReceiptDocument(data);
   if (!parsed.ok) {
     throw new ReceiptCommandError(
@@ -355,7 +355,7 @@ export function registerReceiptCommands(program: Command): void {
         const columns = width(options.width);
         await resolveDocument(file, options, {
           channel: 'text',
-          render: async ({ doc }) => renderText(doc, columns),
+          render: async ({ doc }) => (await import('../../receipts/text.ts')).renderText(doc, columns),
           send: (text) => writeOutput(options.out, text),
         });
       }),

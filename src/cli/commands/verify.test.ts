@@ -64,6 +64,8 @@ describe('comptoir verify and comptoir archive (real processes)', () => {
       await closeDay(db, ctx, { register: 1, operator: 'ADMIN' });
       clock = new Date(clock.getTime() + 20 * 3_600_000);
     }
+    // November is closed once it has ended (PERIOD_NOT_ENDED before).
+    clock = new Date('2026-12-01T08:00:00Z');
     await closeMonth(db, ctx, { register: 1, operator: 'ADMIN' });
     await db.destroy();
   });

@@ -21,6 +21,8 @@ export const JOURNAL_ERROR_CODES = [
   'KEY_NOT_ENROLLED',
   'JOURNAL_INCONSISTENT',
   'CLOCK_BEHIND',
+  'DAY_ALREADY_CLOSED',
+  'PERIOD_NOT_ENDED',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];
