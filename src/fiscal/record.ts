@@ -364,6 +364,9 @@ export const JET_CODES = {
   TICKET_ABANDONED: 1090,
   LINE_VOIDED: 1091,
   FORBIDDEN_WRITE_REFUSED: 1100,
+  USER_CREATED: 1140,
+  USER_CHANGED: 1141,
+  PIN_RESET: 1142,
 } as const;
 export type JetCodeName = keyof typeof JET_CODES;
 
@@ -396,6 +399,9 @@ export const JET_LABELS: Readonly<Record<JetCodeName, string>> = {
   TICKET_ABANDONED: 'Ticket abandonné avant validation',
   LINE_VOIDED: 'Ligne annulée',
   FORBIDDEN_WRITE_REFUSED: "Tentative refusée de modification ou de suppression d'un enregistrement",
+  USER_CREATED: "Création d'un utilisateur",
+  USER_CHANGED: "Modification d'un utilisateur",
+  PIN_RESET: "Réinitialisation d'un code PIN",
 };
 
 export interface JetPayload {

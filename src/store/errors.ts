@@ -31,6 +31,7 @@ export const STORE_ERROR_CODES = [
   'CSV_ENCODING',
   'CSV_QUOTING',
   'CSV_HEADER',
+  'UNKNOWN_USER',
 ] as const;
 
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
