@@ -13,21 +13,12 @@ import { jetDraft } from '../../store/journal/operations.ts';
 import { registerInfo } from '../../store/journal/register-data.ts';
 import { createRegister } from '../../store/setup.ts';
 import { parseInput, registerInputSchema } from '../../store/validation.ts';
+import { registerView } from '../admin-schema.ts';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { authorizationSchema, noQuery } from '../schemas.ts';
 import { type Api, answers } from './kit.ts';
-
-export const registerView = z
-  .object({
-    number: z.number(),
-    name: z.string(),
-    depotCode: z.string(),
-    /** The key in force (16 hex), null before the register's key exists. */
-    keyId: z.string().nullable(),
-  })
-  .meta({ id: 'Register' });
 
 export function registerRoutes(api: Api, ctx: AppContext, journal: JournalContext): void {
   const tags = ['caisse'];

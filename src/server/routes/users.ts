@@ -23,23 +23,12 @@ import {
   type UserRow,
 } from '../../store/user-admin.ts';
 import { parseInput, RIGHTS, ROLES, userInputSchema } from '../../store/validation.ts';
+import { userView } from '../admin-schema.ts';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { authorizationSchema, noQuery } from '../schemas.ts';
 import { type Api, answers } from './kit.ts';
-
-export const userView = z
-  .object({
-    code: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    rights: z.array(z.enum(RIGHTS)),
-    sellerCode: z.string().nullable(),
-    registerNumber: z.number().nullable(),
-    active: z.boolean(),
-  })
-  .meta({ id: 'User' });
 
 /** A new user, or a reset: the PIN the server drew, shown this once (null when the manager chose it). */
 const withPin = z.object({ user: userView, pin: z.string().nullable() });
