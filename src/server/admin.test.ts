@@ -304,5 +304,57 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         ],
       );
     });
+
+    test('lot/serial articles sell only where the register allows it, their number on the line and signed', async () => {
+      const lot = await server.db
+        .selectFrom('articles')
+        .select(['ref', 'designation'])
+        .where('lot_serial', '=', 1)
+        .where('composed', '=', 0)
+        .executeTakeFirstOrThrow();
+      const ticket = await send<{ id: string }>(cashier, 'POST', '/api/tickets', {});
+      const id = ticket.body.id;
+      const line = (body: unknown) =>
+        send<{ items: { designation?: string }[] }>(cashier, 'POST', `/api/tickets/${id}/lines`, body);
+      const forbidden = await line({ text: lot.ref, serial: 'SN-42' });
+      assert.equal(forbidden.status, 422);
+      assert.equal(forbidden.body.code, 'LOT_SERIAL_REFUSED');
+      const allowed = await send(admin, 'PUT', '/api/settings', {
+        registers: [{ number: 1, settings: { allowLotSerial: true } }],
+      });
+      assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
+      const bare = await line({ text: lot.ref });
+      assert.equal(bare.status, 422);
+      assert.equal(bare.body.code, 'SERIAL_REQUIRED');
+      assert.match(
+        bare.body.message ?? '',
+        /est géré par lot\/série : saisissez son numéro de lot ou de série/,
+      );
+      const plain = await line({ text: 'BOI0001', serial: 'X1' });
+      assert.equal(plain.status, 422);
+      assert.match(plain.body.message ?? '', /BOI0001 n’est pas géré par lot\/série/);
+      const added = await line({ text: lot.ref, serial: ' SN-42 ' });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      assert.deepEqual(
+        added.body.items.map((i) => i.designation),
+        [`${lot.designation} — n° lot/série SN-42`],
+        'the refused lines left nothing',
+      );
+      const total = await send<{ totals: { ttc: number } }>(cashier, 'POST', `/api/tickets/${id}/total`);
+      await send(cashier, 'POST', `/api/tickets/${id}/payments`, {
+        mode: 'CARD',
+        amount: total.body.totals.ttc,
+      });
+      const done = await send<{ sale: { number: number } }>(cashier, 'POST', `/api/tickets/${id}/validate`, {
+        idempotencyKey: `lot-${engine}`,
+      });
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      const sale = await send<{ payload: { detail: { lines: { designation: string }[] } } }>(
+        cashier,
+        'GET',
+        `/api/sales/1/${done.body.sale.number}`,
+      );
+      assert.equal(sale.body.payload.detail.lines[0]?.designation, `${lot.designation} — n° lot/série SN-42`);
+    });
   });
 }

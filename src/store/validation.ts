@@ -225,6 +225,11 @@ export const registerSettingsSchema = z.object({
   receiptThreshold: nonNegative.default(0),
   /** Autonomous register: sells without the server and synchronises later. */
   autonomous: z.boolean().default(false),
+  /**
+   * Lot/serial articles may be sold, their number typed at the register (seed 001
+   * « Interdire_SaisieArticleLotSerie », forbidden by default).
+   */
+  allowLotSerial: z.boolean().default(false),
 });
 export type RegisterSettings = z.output<typeof registerSettingsSchema>;
 

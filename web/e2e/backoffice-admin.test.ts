@@ -25,6 +25,7 @@ let dir = '';
 let server: RunningServer;
 let browser: Browser;
 let ean = '';
+let lot = { ref: '', designation: '' };
 
 before(async () => {
   buildWeb();
@@ -41,6 +42,12 @@ before(async () => {
     .orderBy('articles.id')
     .executeTakeFirstOrThrow();
   ean = article.ean;
+  lot = await db
+    .selectFrom('articles')
+    .select(['ref', 'designation'])
+    .where('lot_serial', '=', 1)
+    .where('composed', '=', 0)
+    .executeTakeFirstOrThrow();
   await db.destroy();
   server = await startServer(dir);
   browser = await openBrowser();
@@ -150,5 +157,31 @@ test('a new user and a new register are created in the back office, then used to
     signed.map((r) => r.key_id),
     [keyId],
     'signed by the new register’s key',
+  );
+});
+
+test('where the register allows lot/serial articles, their number is asked at the scan and put on the line', async () => {
+  const { page } = browser;
+  const token = await apiLogin(server.url, 'ADMIN', PINS.admin);
+  const allowed = await call(server.url, 'PUT', '/api/settings', {
+    token,
+    body: { registers: [{ number: 2, settings: { allowLotSerial: true } }] },
+  });
+  assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
+  await scan(page, lot.ref);
+  const dialog = page.getByRole('dialog', { name: 'Numéro de lot ou de série' });
+  await dialog.getByText(/est géré par lot\/série : saisissez son numéro/).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'axe-core on the serial dialog');
+  await dialog.getByLabel('Numéro de lot ou de série').fill('SN-E2E-7');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  await page
+    .getByRole('region', { name: 'Ticket en cours' })
+    .getByText(`${lot.designation} — n° lot/série SN-E2E-7`)
+    .waitFor();
+  assert.equal(
+    await page.evaluate('document.activeElement?.getAttribute("aria-label")'),
+    'Viseur',
+    'the viseur ready for the next scan',
   );
 });

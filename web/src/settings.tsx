@@ -393,6 +393,11 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
             onChange={(sellerMandatory) => set({ sellerMandatory })}
           />
           <CheckField
+            label="Articles gérés par lot/série vendables (numéro saisi sur la ligne, imprimé sur le ticket)"
+            checked={s.allowLotSerial}
+            onChange={(allowLotSerial) => set({ allowLotSerial })}
+          />
+          <CheckField
             label="Imprimer les composants des articles composés"
             checked={s.printComponents}
             onChange={(printComponents) => set({ printComponents })}
