@@ -249,6 +249,13 @@ export type RegisterInput = z.input<typeof registerInputSchema>;
 export const ROLES = ['cashier', 'seller', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  admin: 'administrateur',
+  manager: 'responsable',
+  cashier: 'caissier',
+  seller: 'vendeur',
+};
+
 /** Confidential operations a user may be allowed (seed 001: overriding a refusal with a code). */
 export const RIGHTS = [
   'discount_over_limit',

@@ -6,9 +6,7 @@
  */
 import { z } from 'zod';
 import { createFamily, createVatRate } from '../../store/catalogue.ts';
-import { withRegister } from '../../store/journal/core.ts';
 import type { JournalContext } from '../../store/journal/index.ts';
-import { jetDraft } from '../../store/journal/operations.ts';
 import { registerInfo } from '../../store/journal/register-data.ts';
 import { createPaymentMode } from '../../store/setup.ts';
 import {
@@ -21,6 +19,7 @@ import {
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { authorizationSchema, noQuery } from '../schemas.ts';
+import { journaledWrite } from './journaled.ts';
 import { type Api, answers } from './kit.ts';
 
 const familyView = z
@@ -65,20 +64,6 @@ export function referenceRoutes(api: Api, ctx: AppContext, journal: JournalConte
       label: v.label,
       active: v.active === 1,
     }));
-
-  /** A settings change written with its JET 1030 record, in one transaction of the session's register. */
-  const journaled = async (
-    register: number,
-    data: string,
-    operator: string,
-    write: (trx: AppContext['db']) => Promise<unknown>,
-  ) => {
-    const info = await registerInfo(ctx.db, register);
-    await withRegister(ctx.db, journal, info.register, info.currency, async (batch) => {
-      await write(batch.trx);
-      await jetDraft(batch, 'SETTINGS_CHANGE', `paramètres modifiés : ${data}`, operator);
-    });
-  };
 
   api.get(
     '/api/families',
@@ -169,12 +154,11 @@ export function referenceRoutes(api: Api, ctx: AppContext, journal: JournalConte
         request.ip,
         `taux de TVA ${rate.code}`,
       );
-      await journaled(
-        session.register,
-        `taux de TVA ${rate.code} créé : ${(rate.rate / 100).toLocaleString('fr-FR')} % « ${rate.label} »`,
-        granted.authorizer ?? granted.operator,
-        (trx) => createVatRate(trx, rate),
-      );
+      await journaledWrite(ctx.db, journal, session.register, (trx) => createVatRate(trx, rate), {
+        name: 'SETTINGS_CHANGE',
+        data: `paramètres modifiés : taux de TVA ${rate.code} créé : ${(rate.rate / 100).toLocaleString('fr-FR')} % « ${rate.label} »`,
+        operator: granted.authorizer ?? granted.operator,
+      });
       return { ...rate, active: true };
     },
   );
@@ -215,11 +199,16 @@ export function referenceRoutes(api: Api, ctx: AppContext, journal: JournalConte
         request.ip,
         `mode de règlement ${mode.code}`,
       );
-      await journaled(
+      await journaledWrite(
+        ctx.db,
+        journal,
         session.register,
-        `mode de règlement ${mode.code} créé : « ${mode.label} », ${EXCESS_LABELS[mode.excess]}, arrondi ${mode.roundingStep}, rang ${mode.position}`,
-        granted.authorizer ?? granted.operator,
         (trx) => createPaymentMode(trx, store.code, mode),
+        {
+          name: 'SETTINGS_CHANGE',
+          data: `paramètres modifiés : mode de règlement ${mode.code} créé : « ${mode.label} », ${EXCESS_LABELS[mode.excess]}, arrondi ${mode.roundingStep}, rang ${mode.position}`,
+          operator: granted.authorizer ?? granted.operator,
+        },
       );
       // The tickets in progress offer the new mode from now on.
       ctx.tickets.forgetRegisters();

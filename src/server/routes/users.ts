@@ -5,13 +5,9 @@
  * and is journaled in the same transaction (JET 1140, 1141, 1142; never the PIN). A disabled user or
  * a reset PIN closes that user's sessions; a change of rights applies at their next request.
  */
-import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { withRegister } from '../../store/journal/core.ts';
 import type { JournalContext } from '../../store/journal/index.ts';
-import { jetDraft } from '../../store/journal/operations.ts';
-import { registerInfo } from '../../store/journal/register-data.ts';
-import { hashPin } from '../../store/pin.ts';
+import { hashPin, randomPin } from '../../store/pin.ts';
 import { createUser } from '../../store/setup.ts';
 import {
   activeHoldersOf,
@@ -22,12 +18,13 @@ import {
   setUserPinHash,
   type UserRow,
 } from '../../store/user-admin.ts';
-import { parseInput, RIGHTS, ROLES, userInputSchema } from '../../store/validation.ts';
+import { parseInput, RIGHTS, ROLE_LABELS, ROLES, userInputSchema } from '../../store/validation.ts';
 import { userView } from '../admin-schema.ts';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { authorizationSchema, noQuery } from '../schemas.ts';
+import { journaledWrite } from './journaled.ts';
 import { type Api, answers } from './kit.ts';
 
 /** A new user, or a reset: the PIN the server drew, shown this once (null when the manager chose it). */
@@ -35,16 +32,6 @@ const withPin = z.object({ user: userView, pin: z.string().nullable() });
 
 const codeParams = z.strictObject({ code: z.string().min(1).max(40) });
 const pinField = z.string().max(16).describe('4 à 8 chiffres ; absent : le serveur en tire un au hasard');
-
-/** A random PIN of six digits (leading zeros kept), as `comptoir init` draws them. */
-const drawPin = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
-
-const ROLE_LABELS: Readonly<Record<UserRow['role'], string>> = {
-  admin: 'administrateur',
-  manager: 'responsable',
-  cashier: 'caissier',
-  seller: 'vendeur',
-};
 
 function fieldText(user: UserRow, field: string): string {
   switch (field) {
@@ -71,21 +58,6 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
 
 export function userRoutes(api: Api, ctx: AppContext, journal: JournalContext): void {
   const tags = ['utilisateurs'];
-
-  /** Runs `write` and its JET record in one transaction of the session's register. */
-  const journaled = async (
-    register: number,
-    write: (trx: AppContext['db']) => Promise<void>,
-    event: 'USER_CREATED' | 'USER_CHANGED' | 'PIN_RESET',
-    data: string,
-    operator: string,
-  ) => {
-    const info = await registerInfo(ctx.db, register);
-    await withRegister(ctx.db, journal, info.register, info.currency, async (batch) => {
-      await write(batch.trx);
-      await jetDraft(batch, event, data, operator);
-    });
-  };
 
   const readUser = async (code: string): Promise<UserRow> => {
     const user = await getUser(ctx.db, code);
@@ -131,7 +103,7 @@ export function userRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
     async (request) => {
       const session = sessionOf(request);
       const { authorization, pin: chosen, ...fields } = request.body;
-      const pin = chosen ?? drawPin();
+      const pin = chosen ?? randomPin();
       // Checked whole first: a bad field is refused before any right is asked, nothing written.
       const input = parseInput(userInputSchema, { ...fields, pin });
       const granted = await ctx.rights.require(
@@ -143,14 +115,18 @@ export function userRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
       );
       const hash = await hashPin(pin);
       const now = ctx.clock();
-      await journaled(
+      await journaledWrite(
+        ctx.db,
+        journal,
         session.register,
         async (trx) => {
           await createUser(trx, input, now, hash);
         },
-        'USER_CREATED',
-        `utilisateur ${input.code} « ${input.name} », rôle ${ROLE_LABELS[input.role]}`,
-        granted.authorizer ?? granted.operator,
+        {
+          name: 'USER_CREATED',
+          data: `utilisateur ${input.code} « ${input.name} », rôle ${ROLE_LABELS[input.role]}`,
+          operator: granted.authorizer ?? granted.operator,
+        },
       );
       return { user: await readUser(input.code), pin: chosen === undefined ? pin : null };
     },
@@ -208,12 +184,16 @@ export function userRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
       const data = plan.changed
         .map((f) => `${FIELD_LABELS[f] ?? f} ${fieldText(before, f)} → ${fieldText(after, f)}`)
         .join('; ');
-      await journaled(
+      await journaledWrite(
+        ctx.db,
+        journal,
         session.register,
         (trx) => applyUserChange(trx, plan, ctx.clock()),
-        'USER_CHANGED',
-        `utilisateur ${before.code} : ${data}`,
-        granted.authorizer ?? granted.operator,
+        {
+          name: 'USER_CHANGED',
+          data: `utilisateur ${before.code} : ${data}`,
+          operator: granted.authorizer ?? granted.operator,
+        },
       );
       await ctx.sessions.forgetUser(before.code, !after.active);
       return readUser(before.code);
@@ -236,7 +216,7 @@ export function userRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
       const session = sessionOf(request);
       const user = await readUser(request.params.code);
       const chosen = request.body.pin;
-      const pin = chosen ?? drawPin();
+      const pin = chosen ?? randomPin();
       parseInput(userInputSchema.shape.pin, pin);
       const granted = await ctx.rights.confirm(
         session,
@@ -246,12 +226,16 @@ export function userRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
         `code PIN de ${user.code}`,
       );
       const hash = await hashPin(pin);
-      await journaled(
+      await journaledWrite(
+        ctx.db,
+        journal,
         session.register,
         (trx) => setUserPinHash(trx, user.code, hash, ctx.clock()),
-        'PIN_RESET',
-        `utilisateur ${user.code} : code PIN réinitialisé`,
-        granted.authorizer ?? granted.operator,
+        {
+          name: 'PIN_RESET',
+          data: `utilisateur ${user.code} : code PIN réinitialisé`,
+          operator: granted.authorizer ?? granted.operator,
+        },
       );
       await ctx.sessions.forgetUser(user.code, true);
       return { user, pin: chosen === undefined ? pin : null };
