@@ -89,7 +89,14 @@ test('a new user and a new register are created in the back office, then used to
   await created.waitFor();
   const pin = /code PIN : (\d{6})/.exec((await created.textContent()) ?? '')?.[1];
   assert.ok(pin !== undefined);
-  await users.getByRole('row').filter({ hasText: 'Zoé Petit' }).waitFor();
+  const row = users.getByRole('row').filter({ hasText: 'Zoé Petit' });
+  await row.locator('summary').click();
+  await row.getByLabel('remise au-delà de la limite').check();
+  await users
+    .getByRole('status')
+    .filter({ hasText: 'CAISSE9 : droit « remise au-delà de la limite » accordé' })
+    .waitFor();
+  assert.equal(await row.getByLabel('remise au-delà de la limite').isChecked(), true);
   assert.deepEqual(await seriousViolations(page), [], 'axe-core on « Utilisateurs »');
 
   await nav.getByRole('link', { name: 'Caisses' }).click();

@@ -1,6 +1,6 @@
 /**
  * « Utilisateurs » (issue 12): the users of the store, a new user (the PIN drawn by the server is shown
- * this once), a change of role (its default rights) or of register, disabling and enabling (right
+ * this once), a change of role (its default rights) or of rights, disabling and enabling (right
  * `manage_users`, or a manager's code in place), and a PIN reset that always asks a manager's code and
  * PIN. Every change is journaled by the server.
  */
@@ -118,7 +118,31 @@ export function Users(props: { info: RegisterInfo }) {
                     ))}
                   </select>
                 </td>
-                <td>{u.rights.length === 0 ? 'aucun' : u.rights.map((r) => RIGHT_NAMES[r]).join(', ')}</td>
+                <td>
+                  <details>
+                    <summary>
+                      {u.rights.length === 0 ? 'aucun' : u.rights.map((r) => RIGHT_NAMES[r]).join(', ')}
+                    </summary>
+                    {(Object.entries(RIGHT_NAMES) as [Right, string][]).map(([right, label]) => (
+                      <label key={right} class="check">
+                        <input
+                          type="checkbox"
+                          checked={u.rights.includes(right)}
+                          onChange={(e) => {
+                            const on = e.currentTarget.checked;
+                            const rights = on ? [...u.rights, right] : u.rights.filter((r) => r !== right);
+                            change(
+                              u,
+                              { rights },
+                              `${u.code} : droit « ${label} » ${on ? 'accordé' : 'retiré'}`,
+                            );
+                          }}
+                        />
+                        {label}
+                      </label>
+                    ))}
+                  </details>
+                </td>
                 <td>{u.registerNumber === null ? '—' : `n° ${u.registerNumber}`}</td>
                 <td>{u.active ? 'actif' : 'désactivé'}</td>
                 <td>
