@@ -368,6 +368,9 @@ export const JET_CODES = {
   HEADS_ACKNOWLEDGED: 1121,
   RUNNING_STATE_REBUILT: 1122,
   ANCHOR_FAILED: 1123,
+  USER_CREATED: 1140,
+  USER_CHANGED: 1141,
+  PIN_RESET: 1142,
   PERSONAL_DATA_ERASED: 1220,
 } as const;
 export type JetCodeName = keyof typeof JET_CODES;
@@ -405,6 +408,9 @@ export const JET_LABELS: Readonly<Record<JetCodeName, string>> = {
   HEADS_ACKNOWLEDGED: 'Écart entre le journal et ses têtes de chaîne reconnu par un responsable',
   RUNNING_STATE_REBUILT: "État courant de la caisse reconstruit d'après les enregistrements signés",
   ANCHOR_FAILED: 'Envoi des têtes de chaîne à un témoin impossible',
+  USER_CREATED: "Création d'un utilisateur",
+  USER_CHANGED: "Modification d'un utilisateur",
+  PIN_RESET: "Réinitialisation d'un code PIN",
   PERSONAL_DATA_ERASED: "Effacement des données personnelles d'un client (RGPD)",
 };
 

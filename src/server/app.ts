@@ -34,12 +34,15 @@ import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { lookupRoutes } from './routes/lookups.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { referenceRoutes } from './routes/reference.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
+import { registerRoutes } from './routes/registers.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { shortcutRoutes } from './routes/shortcuts.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { userRoutes } from './routes/users.ts';
 import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
 import { staticRoutes } from './static.ts';
@@ -240,6 +243,9 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     settingsRoutes(api, context, deps.journal);
     importRoutes(api, context, deps.journal);
     customerRightsRoutes(api, context, deps.journal);
+    userRoutes(api, context, deps.journal);
+    registerRoutes(api, context, deps.journal);
+    referenceRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);

@@ -16,7 +16,7 @@ const EXACT = new Set(['barcode', 'ref', 'supplierRef']);
 export async function findArticle(
   db: Db,
   text: string,
-  options: { now: Date; customerCode?: string; depotCode: string },
+  options: { now: Date; customerCode?: string; depotCode: string; allowLotSerial?: boolean },
 ): Promise<ArticleHit> {
   const found = await lookupArticles(db, text, { ...options, limit: 10 });
   if (found.error !== null) throw new ApiError(422, found.error.code, found.error.message, 'text');

@@ -62,6 +62,7 @@ const STORE_STATUS: Partial<Record<StoreErrorCode, number>> = {
   MAIL_PENDING: 409,
   NOT_INITIALISED: 503,
   DATABASE_UNREACHABLE: 503,
+  UNKNOWN_USER: 404,
 };
 
 /** The sales engine refused a command: the ticket is unchanged. */

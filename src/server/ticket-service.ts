@@ -74,6 +74,8 @@ export interface RegisterContext {
   readonly defaultCustomer: string;
   readonly defaultSeller: string | null;
   readonly sellerMandatory: boolean;
+  /** Lot/serial articles are sold, their number captured on the line. */
+  readonly allowLotSerial: boolean;
 }
 
 interface StoredState {
@@ -243,6 +245,7 @@ export class TicketService {
       defaultCustomer: row.default_customer_code,
       defaultSeller: row.default_seller_code,
       sellerMandatory: settings.sellerMandatory,
+      allowLotSerial: settings.allowLotSerial,
     };
     this.registers.set(number, context);
     return context;

@@ -33,6 +33,7 @@ export const STORE_ERROR_CODES = [
   'CSV_HEADER',
   'ALREADY_ANONYMISED',
   'MAIL_PENDING',
+  'UNKNOWN_USER',
 ] as const;
 
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];

@@ -230,6 +230,11 @@ export const registerSettingsSchema = z.object({
   receiptThreshold: nonNegative.default(0),
   /** Autonomous register: sells without the server and synchronises later. */
   autonomous: z.boolean().default(false),
+  /**
+   * Lot/serial articles may be sold, their number typed at the register (seed 001
+   * « Interdire_SaisieArticleLotSerie », forbidden by default).
+   */
+  allowLotSerial: z.boolean().default(false),
 });
 export type RegisterSettings = z.output<typeof registerSettingsSchema>;
 
@@ -248,6 +253,13 @@ export type RegisterInput = z.input<typeof registerInputSchema>;
 
 export const ROLES = ['cashier', 'seller', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  admin: 'administrateur',
+  manager: 'responsable',
+  cashier: 'caissier',
+  seller: 'vendeur',
+};
 
 /** Confidential operations a user may be allowed (seed 001: overriding a refusal with a code). */
 export const RIGHTS = [

@@ -856,9 +856,9 @@ test('the settings page: a bad SIRET refused with its message, nothing saved; th
   await store.getByRole('status').filter({ hasText: 'Magasin : aucune modification' }).waitFor();
 });
 
-test('the settings page: a payment mode, the receipts and e-mails, the SMTP server (its password never shown)', async () => {
+test('the settings pages: a payment mode, the receipts and e-mails, the SMTP server (its password never shown)', async () => {
   const { page } = browser;
-  await backOffice(page, 'Paramètres');
+  await backOffice(page, 'Modes de règlement');
   const manager = page.getByRole('dialog', { name: 'Code responsable' });
   const authorize = async () => {
     await manager.getByLabel('Code du responsable').fill('ADMIN');
@@ -871,7 +871,10 @@ test('the settings page: a payment mode, the receipts and e-mails, the SMTP serv
   await modes.getByRole('button', { name: 'Enregistrer les modes de règlement' }).click();
   await authorize();
   await modes.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+  await page.reload();
+  assert.equal(await modes.getByLabel('Libellé du mode CHEQUE').inputValue(), 'Chèque bancaire');
 
+  await backOffice(page, 'Paramètres');
   const receipts = page.getByRole('form', { name: 'Tickets et e-mails' });
   const reasons = receipts.getByLabel('Motifs de réimpression (un par ligne)');
   await reasons.fill(`${await reasons.inputValue()}\nTicket perdu`);
@@ -923,7 +926,6 @@ test('the settings page: a payment mode, the receipts and e-mails, the SMTP serv
   await page.reload();
   await smtp.getByLabel('Mot de passe (vide : celui enregistré est gardé)').waitFor();
   assert.equal(await host.inputValue(), 'smtp.example.fr');
-  assert.equal(await modes.getByLabel('Libellé du mode CHEQUE').inputValue(), 'Chèque bancaire');
 
   // Back at the register, what the back office changed shows at once.
   const register = page.getByRole('form', { name: 'Caisse n° 1' });

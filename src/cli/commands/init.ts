@@ -1,23 +1,11 @@
-import { randomInt } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
-import type { Role } from '../../store/validation.ts';
+import { randomPin } from '../../store/pin.ts';
+import { ROLE_LABELS } from '../../store/validation.ts';
 import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { describeDatabase, frenchUsage, runCommand } from '../run-command.ts';
 
 /** The demonstration shop is always the same one (seed 1), so that the docs can name its articles. */
 export const DEMO_SEED = 1;
-
-const ROLE_LABELS: Readonly<Record<Role, string>> = {
-  admin: 'administrateur',
-  manager: 'responsable',
-  cashier: 'caissier',
-  seller: 'vendeur',
-};
-
-/** A random PIN of six digits (the leading zeros kept). */
-export function randomPin(): string {
-  return String(randomInt(0, 1_000_000)).padStart(6, '0');
-}
 
 /**
  * `comptoir init [--demo]`: creates the database and everything a register needs before its first

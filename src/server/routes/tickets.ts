@@ -33,6 +33,36 @@ import { type Api, answers } from './kit.ts';
 const lookupText = z.string().trim().min(1).max(100);
 const nonZeroMilli = milli.refine((q) => q !== 0, { message: 'la quantité ne peut pas être nulle' });
 
+/**
+ * A lot/serial article's line carries its number in its designation, so that the signed detail and
+ * every receipt print it: « Perceuse — n° lot/série SN123 ». Refused without it, or on an article
+ * that is not managed by lot/serial.
+ */
+function withSerial<T extends { ref: string; designation: string; lotSerial: boolean }>(
+  hit: T,
+  serial: string | undefined,
+): T {
+  if (!hit.lotSerial) {
+    if (serial === undefined) return hit;
+    throw new ApiError(
+      422,
+      'NOT_LOT_SERIAL',
+      `${hit.ref} n’est pas géré par lot/série : pas de numéro à saisir`,
+      'serial',
+    );
+  }
+  if (serial === undefined) {
+    throw new ApiError(
+      422,
+      'SERIAL_REQUIRED',
+      `${hit.designation} est géré par lot/série : saisissez son numéro de lot ou de série`,
+      'serial',
+      { ref: hit.ref },
+    );
+  }
+  return { ...hit, designation: `${hit.designation} — n° lot/série ${serial}` };
+}
+
 const discountBody = z
   .strictObject({
     percent: centi.optional(),
@@ -213,15 +243,26 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
       text: lookupText,
       qty: nonZeroMilli.optional(),
       after: lineId.optional(),
+      serial: z
+        .string()
+        .trim()
+        .min(1)
+        .max(40)
+        .optional()
+        .describe(
+          'Le numéro de lot ou de série d’un article géré par lot/série (quand la caisse les permet)',
+        ),
       authorization: authorizationSchema.optional(),
     }),
     async (state, body, session, address) => {
       const register = await ctx.tickets.register(session.register);
-      const hit = await findArticle(ctx.db, body.text, {
+      const found = await findArticle(ctx.db, body.text, {
         now: ctx.clock(),
         depotCode: register.depotCode,
         ...(state.customer === null ? {} : { customerCode: state.customer.code }),
+        ...(register.allowLotSerial ? { allowLotSerial: true } : {}),
       });
+      const hit = withSerial(found, body.serial);
       if (body.qty !== undefined && body.qty < 0) {
         await ctx.rights.require(session, 'refund', body.authorization, address, `retour ${hit.ref}`);
       }

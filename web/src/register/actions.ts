@@ -192,6 +192,11 @@ export function counterActions(core: Core): CounterActions {
           await core.openSearch('article', value);
           return;
         }
+        if (error instanceof ApiError && error.code === 'SERIAL_REQUIRED') {
+          // A lot/serial article: the same line again, through the step that asks its number.
+          void act('lines', { text: value });
+          return;
+        }
         if (error instanceof ApiError && error.status === 404) {
           // Not an article: a customer's card scanned, or a customer's code typed without F3.
           try {
