@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { hasStoredKey } from '../store/journal/key-store.ts';
 import { verifyPin } from '../store/pin.ts';
 import type { Db } from './ports.ts';
 import { call, login, MANAGER, PINS, startTestServer, type TestServer, validatedSale } from './testing.ts';
@@ -205,7 +206,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       });
       assert.equal(added.status, 200, JSON.stringify(added.body));
       assert.match(added.body.keyId, /^[0-9a-f]{16}$/);
-      assert.ok(existsSync(join(server.dir, 'keys', '7', 'private.pem')));
+      assert.ok(hasStoredKey(server.dir, '7', 'private'), 'the private key sealed in the key store');
+      assert.ok(
+        !existsSync(join(server.dir, 'keys', '7', 'private.pem')),
+        'never in clear in the data folder',
+      );
       const first = await jets(server.db, [260, 126]);
       assert.deepEqual(
         first.filter((j) => j.register === '7').map((j) => [j.code, j.data]),
