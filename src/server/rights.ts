@@ -28,6 +28,7 @@ export const RIGHT_LABELS: Readonly<Record<Right, string>> = {
   change_price: 'changement de prix',
   manage_settings: 'paramètres',
   export_archive: 'export des archives',
+  cash_movement: 'apport et retrait de caisse',
 };
 
 export interface Granted {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { initStore } from '../store/init.ts';
 import type { JournalContext } from '../store/journal/index.ts';
+import { openTestDays } from '../store/journal/testing.ts';
 import { openDatabase } from '../store/open-database.ts';
 import { createRegister, createUser } from '../store/setup.ts';
 import { type MemoryEvents, memoryEvents, printOnlyReceipts, teeEvents } from './adapters.ts';
@@ -64,6 +65,7 @@ export async function makeStore(dir: string, registers = 4): Promise<void> {
     .set({ settings: JSON.stringify({ discountLimitPercent: 1000 }) })
     .where('number', '=', 1)
     .execute();
+  await openTestDays(db, journalContext(dir), registers);
   await db.destroy();
 }
 

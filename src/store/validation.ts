@@ -225,6 +225,10 @@ export const registerSettingsSchema = z.object({
   receiptThreshold: nonNegative.default(0),
   /** Autonomous register: sells without the server and synchronises later. */
   autonomous: z.boolean().default(false),
+  /** No sale before the register's day is open with a count of its float (issue 13). */
+  tillDayRequired: z.boolean().default(true),
+  /** Blind count: the cashier does not see the expected cash (X reading) before the closing count. */
+  blindCount: z.boolean().default(false),
 });
 export type RegisterSettings = z.output<typeof registerSettingsSchema>;
 
@@ -258,6 +262,7 @@ export const RIGHTS = [
   'change_price',
   'manage_settings',
   'export_archive',
+  'cash_movement',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
@@ -274,6 +279,7 @@ export const DEFAULT_RIGHTS: Readonly<Record<Role, readonly Right[]>> = {
     'closure',
     'change_price',
     'export_archive',
+    'cash_movement',
   ],
   admin: RIGHTS,
 };

@@ -9,6 +9,7 @@ import { registerQuoteCommands } from './quote.ts';
 import { registerReceiptCommands } from './receipt.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
+import { registerTillCommands } from './till.ts';
 import { registerVerifyCommands } from './verify.ts';
 
 /** Each capability registers its sub-commands here, one line each. */
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerArchiveCommands(program);
   registerMailCommands(program);
   registerSoftwareCommands(program);
+  registerTillCommands(program);
 }

@@ -6,8 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import { verifyJournal } from '../../fiscal/verify.ts';
 import { initStore } from '../../store/init.ts';
 import { ensureRegisterKeys, readHeads, readJournal, readPublicKeys } from '../../store/journal/index.ts';
+import { openTestDays } from '../../store/journal/testing.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import { type CliRun, runComptoir } from '../testing.ts';
+import { VERSION } from '../version.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-journal-'));
 const data = join(dir, 'data');
@@ -26,8 +28,9 @@ describe('comptoir sell, close, journal show, keys (real processes, SQLite file)
   before(async () => {
     const db = await openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
     await initStore(db, { now: new Date(), pins: { admin: '1234', cashier: '2345', seller: '3456' } });
-    await db.destroy();
     ensureRegisterKeys(data, 1);
+    await openTestDays(db, { dataDir: data, now: () => new Date(), softwareVersion: VERSION });
+    await db.destroy();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -18,6 +18,11 @@ export const JOURNAL_ERROR_CODES = [
   'ALREADY_CANCELLED',
   'ALREADY_ISSUED',
   'KEYS_MISSING',
+  'TILL_NOT_OPEN',
+  'TILL_ALREADY_OPEN',
+  'REASON_REQUIRED',
+  'RIGHT_REQUIRED',
+  'CASH_OUT_OVER_EXPECTED',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

@@ -16,6 +16,7 @@ import type { TestDatabase, TestDialect } from '../test-dialects.ts';
 import type { Db, JournalContext } from './core.ts';
 import { readJournal } from './core.ts';
 import { flushHeads, readHeads } from './heads.ts';
+import { openTillDay } from './till.ts';
 import { ensureRegisterKeys, readPublicKeys } from './keys.ts';
 import { type ValidatedTicket, type ValidateTicketInput, validateTicket } from './validate.ts';
 
@@ -58,12 +59,13 @@ export async function openJournalFixture(dialect: TestDialect, registers = 1): P
     await createRegister(t.db, STORE_CODE, { number: n, name: `Caisse ${n}`, depotCode: DEPOT_CODE }, start);
   }
   for (let n = 1; n <= registers; n++) ensureRegisterKeys(dataDir, n);
+  const ctx = { dataDir, now: () => fixture.clock, softwareVersion: TEST_VERSION, timeZone: 'Europe/Paris' };
   const fixture: JournalFixture = {
     t,
     db: t.db,
     dataDir,
     clock: start,
-    ctx: { dataDir, now: () => fixture.clock, softwareVersion: TEST_VERSION, timeZone: 'Europe/Paris' },
+    ctx,
     advance(minutes) {
       fixture.clock = new Date(fixture.clock.getTime() + minutes * 60_000);
     },
@@ -91,7 +93,16 @@ export async function openJournalFixture(dialect: TestDialect, registers = 1): P
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  await openTestDays(t.db, ctx, registers);
   return fixture;
+}
+
+/**
+ * Opens the till's day of registers 1..`registers` with an empty float (issue 13: no sale before the
+ * day is open): every store a test makes to sell goes through here once.
+ */
+export async function openTestDays(db: Db, ctx: JournalContext, registers = 1, operator = 'ADMIN'): Promise<void> {
+  for (let n = 1; n <= registers; n++) await openTillDay(db, ctx, { register: n, operator, count: { total: 0 } });
 }
 
 /** One coffee at 1.50 (10 %) and a bottle at 12.90 (20 %), paid in cash with 20.00. */

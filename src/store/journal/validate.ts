@@ -31,6 +31,7 @@ import {
   registerPaymentModes,
   sellerByCode,
 } from './register-data.ts';
+import { requireOpenDay } from './till-guard.ts';
 
 export interface ValidateTicketInput {
   /** The register's number. */
@@ -388,7 +389,10 @@ export async function validateTicket(
       );
     }
     checkTotals(result);
-    if (!training) checkClosureDue(batch);
+    if (!training) {
+      checkClosureDue(batch);
+      await requireOpenDay(trx, info);
+    }
     const refs = result.lines.flatMap((l) =>
       l.kind === 'article' ? [l.ref] : [l.ref, ...l.components.map((c) => c.ref)],
     );
