@@ -82,11 +82,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       for (const user of summary.users)
         options.print(`  ${user.code.padEnd(8)} ${user.role.padEnd(8)} PIN ${user.pin}`);
       // The demo register's day opens at once (empty float), so that it sells from the first minute.
-      await openTillDay(db, { dataDir: options.dataDir, now: () => new Date(), softwareVersion: VERSION }, {
-        register: 1,
-        operator: 'ADMIN',
-        count: { total: 0 },
-      });
+      await openTillDay(
+        db,
+        { dataDir: options.dataDir, now: () => new Date(), softwareVersion: VERSION },
+        {
+          register: 1,
+          operator: 'ADMIN',
+          count: { total: 0 },
+        },
+      );
       options.print('Journée de la caisse 1 ouverte (fonds de caisse 0,00).');
     }
   } catch (error) {

@@ -16,8 +16,8 @@ import type { TestDatabase, TestDialect } from '../test-dialects.ts';
 import type { Db, JournalContext } from './core.ts';
 import { readJournal } from './core.ts';
 import { flushHeads, readHeads } from './heads.ts';
-import { openTillDay } from './till.ts';
 import { ensureRegisterKeys, readPublicKeys } from './keys.ts';
+import { openTillDay } from './till.ts';
 import { type ValidatedTicket, type ValidateTicketInput, validateTicket } from './validate.ts';
 
 export const TEST_VERSION = '0.1.0-test';
@@ -101,8 +101,14 @@ export async function openJournalFixture(dialect: TestDialect, registers = 1): P
  * Opens the till's day of registers 1..`registers` with an empty float (issue 13: no sale before the
  * day is open): every store a test makes to sell goes through here once.
  */
-export async function openTestDays(db: Db, ctx: JournalContext, registers = 1, operator = 'ADMIN'): Promise<void> {
-  for (let n = 1; n <= registers; n++) await openTillDay(db, ctx, { register: n, operator, count: { total: 0 } });
+export async function openTestDays(
+  db: Db,
+  ctx: JournalContext,
+  registers = 1,
+  operator = 'ADMIN',
+): Promise<void> {
+  for (let n = 1; n <= registers; n++)
+    await openTillDay(db, ctx, { register: n, operator, count: { total: 0 } });
 }
 
 /** One coffee at 1.50 (10 %) and a bottle at 12.90 (20 %), paid in cash with 20.00. */
