@@ -129,7 +129,20 @@ describe('comptoir till (real processes, SQLite file)', () => {
       [['close', '--total-cash', '20', '--user', 'ADMIN'], 1, /n'est pas ouverte/],
       [['in', '5', '--reason', 'monnaie', '--user', 'ADMIN'], 1, /n'est pas ouverte/],
     ]);
-    const verify = await runComptoir(['verify'], { cwd: dir, env: { COMPTOIR_DATA: data } });
+    const [verify, z] = await Promise.all([
+      runComptoir(['verify'], { cwd: dir, env: { COMPTOIR_DATA: data } }),
+      runComptoir(['receipt', 'text', '1-Z000001', '--operator', 'ADMIN'], {
+        cwd: dir,
+        env: { COMPTOIR_DATA: data },
+      }),
+    ]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    // The Z report prints the count: expected, counted and the 0,10 shortfall.
+    assert.equal(z.code, 0, z.stderr);
+    assert.match(
+      z.stdout,
+      /Comptage de caisse\n.*\n {2}Attendu +127,90 €\n {2}Compté +127,80 €\n {2}Écart +-0,10 €/,
+    );
+    assert.match(z.stdout, /Remis au coffre +107,80 €/);
   });
 });

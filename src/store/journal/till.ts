@@ -12,7 +12,6 @@ import {
   expectedPerMode,
   type ModeCount,
   type ModeExpectation,
-  type TillEntry,
   type TillReading,
   tillEntries,
   tillReading,
@@ -511,12 +510,12 @@ export async function closeTillDay(db: Db, ctx: JournalContext, input: CloseTill
   return { ...outcome, heads: readHeads(ctx.dataDir, info.register) };
 }
 
-/** The closing counts a day's `COUNT` records sign, read back for the Z report (undefined: no count). */
+/** The day's movements (its `COUNT` records among them) of a daily closure, for its Z report (undefined: no till day). */
 export async function tillCountsOfClosure(
   db: Db,
   register: string,
   closureSequence: number,
-): Promise<{ day: TillDay; entries: TillEntry[] } | undefined> {
+): Promise<{ day: TillDay; records: JournalRecord[] } | undefined> {
   const row = await db
     .selectFrom('till_days')
     .selectAll()
@@ -530,5 +529,5 @@ export async function tillCountsOfClosure(
     if (row.movement_to !== null && r.sequence > Number(row.movement_to)) break;
     records.push(r);
   }
-  return { day, entries: tillEntries(records) };
+  return { day, records };
 }
