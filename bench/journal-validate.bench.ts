@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { initStore } from '../src/store/init.ts';
 import { closeDay, ensureRegisterKeys, flushHeads, validateTicket } from '../src/store/journal/index.ts';
-import { ticketOf } from '../src/store/journal/testing.ts';
+import { openTestDays, ticketOf } from '../src/store/journal/testing.ts';
 import { openDatabase } from '../src/store/open-database.ts';
 
 const TICKETS = Number(process.env.TICKETS ?? 2000);
@@ -19,6 +19,7 @@ const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db')
 await initStore(db, { now: new Date(), pins: { admin: '1234', cashier: '2345', seller: '3456' } });
 ensureRegisterKeys(dir, 1);
 const ctx = { dataDir: dir, now: () => new Date(), softwareVersion: 'bench' };
+await openTestDays(db, ctx);
 const ticket = ticketOf({
   lines: [
     { ref: 'A', qty: '2', unitPrice: '3.50', vatRate: '20', discountPercent: '10' },

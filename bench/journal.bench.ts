@@ -3,7 +3,7 @@
  * 1. raw node:crypto ECDSA P-256 / SHA-256 sign and verify rates on one core (KeyObject loaded once);
  * 2. validation through the real `validateTicket` on a SQLite file with durable commits (WAL,
  *    synchronous=FULL, heads file fsynced after each commit): throughput and latency percentiles,
- *    then the real daily closure (`closeDay`) over those VALIDATIONS (10,000) tickets;
+ *    then the till's closing count and the real daily closure (`closeTillDay`) over those VALIDATIONS (10,000) tickets;
  * 3. a journal of JOURNAL_RECORDS (1,000,000) records (tickets, a daily closure every 1,000) written
  *    to a SQLite file, then verified by `verifyLiveJournal` — streamed page by page, signatures on
  *    one worker per core — next to the raw verification rate × cores;
@@ -22,8 +22,8 @@ import { createSigner, generateSigningKeyPair, verifyText } from '../src/fiscal/
 import { BOOK, COFFEE, JournalBuilder, WINE } from '../src/fiscal/testing.ts';
 import { initStore } from '../src/store/init.ts';
 import { ensureRegisterKeys } from '../src/store/journal/keys.ts';
-import { closeDay } from '../src/store/journal/operations.ts';
 import { ticketOf } from '../src/store/journal/testing.ts';
+import { closeTillDay, openTillDay } from '../src/store/journal/till.ts';
 import { validateTicket } from '../src/store/journal/validate.ts';
 import { verifyLiveJournal } from '../src/store/journal-verify-run.ts';
 import { openDatabase } from '../src/store/open-database.ts';
@@ -90,6 +90,8 @@ console.log(`raw verify (1 core): ${fmt(rawVerify)} verifications/s`);
   const ctx = { dataDir, now: () => clock, softwareVersion: '0.1.0', timeZone: 'Europe/Paris' };
   await initStore(db, { now: clock, pins: { admin: '1234', cashier: '2345', seller: '3456' } });
   ensureRegisterKeys(dataDir, 1);
+  // No sale before the register's day is open (issue 13): the day opens with a 150,00 € float.
+  await openTillDay(db, ctx, { register: 1, operator: 'ADMIN', count: { total: 15000 } });
   const scenarios = [
     {
       lines: [{ ref: 'CAFE', qty: '1', unitPrice: '1.50', vatRate: '10' }],
@@ -133,11 +135,19 @@ console.log(`raw verify (1 core): ${fmt(rawVerify)} verifications/s`);
   );
   clock = new Date(clock.getTime() + 60_000);
   const c0 = performance.now();
-  const closed = await closeDay(db, ctx, { register: 1, operator: 'ADMIN' });
+  // The till's closing count (expected per mode over the day's records) and the day's Z, one transaction.
+  const closed = await closeTillDay(db, ctx, {
+    register: 1,
+    operator: 'ADMIN',
+    cash: { total: 15000 + (VALIDATIONS / 2) * 150 },
+    others: new Map([['CARD', (VALIDATIONS / 2) * 2480]]),
+    keep: 15000,
+  });
   const closeMs = performance.now() - c0;
-  const day = closed.closures[0];
+  const day = closed.closure;
   console.log(
-    `closeDay over ${fmt(day?.type === 'CLOSURE' ? day.payload.ticketCount : 0)} tickets (real, incremental, one transaction): ${closeMs.toFixed(1)} ms`,
+    `closing count + closeDay (Z) over ${fmt(day.payload.ticketCount)} tickets (real, one transaction): ${closeMs.toFixed(1)} ms ` +
+      `(differences ${closed.counts.map((c) => `${c.mode} ${c.difference}`).join(', ')})`,
   );
   await db.destroy();
 }

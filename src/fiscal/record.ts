@@ -223,9 +223,27 @@ export const MOVEMENT_KINDS = [
   'PAY_OUT',
   'PREPAID_REFILL',
   'TRANSFER',
+  'COUNT',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
+/**
+ * What a count of the drawer found for one payment mode (issue 13): the opening float's count
+ * (`FLOAT_IN`) and each mode's closing count (`COUNT`). The counted amount is the movement's `amount`;
+ * the difference is `amount − expected`.
+ */
+export interface MovementCount {
+  /** What the drawer should hold for this mode (the last closing's kept float, at opening). */
+  readonly expected: Minor;
+  /** The coins and notes counted, largest first; empty when a total was typed. */
+  readonly pieces: readonly { readonly value: Minor; readonly count: number }[];
+}
+
+/**
+ * A non-sale movement of a register's drawer (checklist item 4). Amounts are signed: money put into
+ * the drawer is positive (`FLOAT_IN`, `PAY_IN`), money taken out negative (`PAY_OUT`, `FLOAT_OUT`). A
+ * `COUNT` moves nothing: it states what was counted at closing (`amount`) against `count.expected`.
+ */
 export interface MovementPayload {
   readonly currency: string;
   readonly kind: MovementKind;
@@ -233,6 +251,8 @@ export interface MovementPayload {
   readonly amount: Minor;
   readonly reason: string;
   readonly operator: string;
+  /** Present on a count (the opening float, a closing count): 2 more signed fields. */
+  readonly count?: MovementCount;
 }
 
 /**
@@ -371,6 +391,12 @@ export const JET_CODES = {
   USER_CREATED: 1140,
   USER_CHANGED: 1141,
   PIN_RESET: 1142,
+  TILL_OPENED: 1150,
+  CASH_IN: 1151,
+  CASH_OUT: 1152,
+  X_READING: 1153,
+  TILL_CLOSED: 1154,
+  CHEQUE_KEY_FORCED: 1155,
   PERSONAL_DATA_ERASED: 1220,
 } as const;
 export type JetCodeName = keyof typeof JET_CODES;
@@ -411,6 +437,12 @@ export const JET_LABELS: Readonly<Record<JetCodeName, string>> = {
   USER_CREATED: "Création d'un utilisateur",
   USER_CHANGED: "Modification d'un utilisateur",
   PIN_RESET: "Réinitialisation d'un code PIN",
+  TILL_OPENED: 'Ouverture de la journée de caisse',
+  CASH_IN: 'Apport en caisse (preuve de dépôt)',
+  CASH_OUT: 'Retrait de caisse (preuve de retrait)',
+  X_READING: 'Lecture X (état de caisse sans remise à zéro)',
+  TILL_CLOSED: 'Comptage et fermeture de la journée de caisse',
+  CHEQUE_KEY_FORCED: 'Chèque accepté malgré une clé RLMC fausse',
   PERSONAL_DATA_ERASED: "Effacement des données personnelles d'un client (RGPD)",
 };
 

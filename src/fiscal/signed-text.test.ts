@@ -249,6 +249,33 @@ describe('signed text: golden texts (exact bytes)', () => {
       }),
       `CPT1|ES256|C1|MOVEMENT|2|MOVEMENT|20261123142501+0100|0.1.0|0123456789abcdef|EUR|PAY_OUT|ESP|-2500|Achat timbres|marie|N|${PREV}`,
     );
+    // A count (the opening float, a closing count) adds the expected amount and the pieces counted.
+    assert.equal(
+      buildSignedText({
+        ...header,
+        chain: 'MOVEMENT',
+        sequence: 3,
+        type: 'MOVEMENT',
+        payload: {
+          currency: 'EUR',
+          kind: 'COUNT',
+          mode: 'CASH',
+          amount: 12050,
+          reason: 'Comptage de fermeture',
+          operator: 'marie',
+          count: {
+            expected: 12060,
+            pieces: [
+              { value: 5000, count: 2 },
+              { value: 2000, count: 1 },
+              { value: 10, count: 5 },
+            ],
+          },
+        },
+        previousSignature: PREV,
+      }),
+      `CPT1|ES256|C1|MOVEMENT|3|MOVEMENT|20261123142501+0100|0.1.0|0123456789abcdef|EUR|COUNT|CASH|12050|Comptage de fermeture|marie|12060|5000,2;2000,1;10,5|N|${PREV}`,
+    );
     assert.equal(
       buildSignedText({
         ...header,

@@ -139,13 +139,20 @@ function detailDigest(p: SalePayload): string {
 }
 
 function movementFields(p: MovementPayload): string[] {
-  return [
+  const fields = [
     escapeText(p.currency),
     p.kind,
     escapeText(p.mode),
     int(p.amount, 'le montant'),
     escapeText(p.reason),
     escapeText(p.operator),
+  ];
+  // A count adds what was expected and the pieces counted; other movements keep their 6 fields.
+  if (p.count === undefined) return fields;
+  return [
+    ...fields,
+    int(p.count.expected, 'le montant attendu'),
+    list(p.count.pieces, (c) => [int(c.value, 'la valeur comptée'), int(c.count, 'le nombre compté')]),
   ];
 }
 

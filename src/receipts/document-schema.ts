@@ -193,6 +193,12 @@ export const receiptDocumentSchema = z.discriminatedUnion('kind', [
     grandTotalAbsolute: minor.optional(),
     perpetualTotal: minor,
     perpetualTotalAbsolute: minor,
+    tillCount: z
+      .strictObject({
+        rows: z.array(z.strictObject({ label: text, expected: minor, counted: minor, difference: minor })),
+        removed: minor,
+      })
+      .optional(),
   }),
 ]);
 

@@ -281,6 +281,20 @@ export interface ClosureReport extends DocumentHeader {
   readonly grandTotalAbsolute?: Minor;
   readonly perpetualTotal: Minor;
   readonly perpetualTotalAbsolute: Minor;
+  /** The till's closing count of the day (issue 13), when the day was closed with a count. */
+  readonly tillCount?: TillCountSection;
+}
+
+/** The Z report's count section: per mode expected, counted and difference; what went to the safe. */
+export interface TillCountSection {
+  readonly rows: readonly {
+    readonly label: string;
+    readonly expected: Minor;
+    readonly counted: Minor;
+    readonly difference: Minor;
+  }[];
+  /** The cash taken out to the safe or the bank at closing (positive), 0 when all stayed. */
+  readonly removed: Minor;
 }
 
 export type ReceiptDocument = SaleTicket | GiftTicket | Voucher | ServiceTicket | Invoice | ClosureReport;

@@ -16,6 +16,7 @@ import {
   type Stamp,
 } from '../fiscal/record.ts';
 import { shortCodeOf } from '../fiscal/signing.ts';
+import { countsOfRecords, tillEntries } from '../fiscal/till.ts';
 import { currencyOf, rescale } from '../sales/money.ts';
 import type {
   ClosureReport,
@@ -89,6 +90,8 @@ export interface DocumentSource {
   readonly kind: ReceiptKind;
   /** Which of the sale's vouchers of that kind (1-based, default 1). */
   readonly index?: number;
+  /** A daily closure's till day movements (its closing counts), for the Z report's count section. */
+  readonly till?: readonly JournalRecord[];
 }
 
 export class DocumentSourceError extends Error {}
@@ -173,6 +176,31 @@ function header(record: JournalRecord, settings: DocumentSettings, currency: str
 }
 
 const PERIODS = { DAY: 'day', MONTH: 'month', YEAR: 'year' } as const;
+
+/**
+ * The Z report with its till count section (issue 13), from the day's signed `COUNT` records: per mode
+ * expected, counted, difference; the `FLOAT_OUT` to the safe. Unchanged when the day had no count.
+ */
+export function withTillCount(
+  report: ClosureReport,
+  till: readonly JournalRecord[] | undefined,
+  settings: DocumentSettings,
+): ClosureReport {
+  if (till === undefined) return report;
+  const entries = tillEntries(till);
+  const rows = countsOfRecords(entries).map((c) => ({
+    label: paymentLabelOf(c.mode, settings),
+    expected: c.expected,
+    counted: c.counted,
+    difference: c.difference,
+  }));
+  if (rows.length === 0) return report;
+  const removed = entries.reduce(
+    (sum, e) => (e.type === 'MOVEMENT' && e.payload.kind === 'FLOAT_OUT' ? sum - e.payload.amount : sum),
+    0,
+  );
+  return { ...report, tillCount: { rows, removed } };
+}
 
 /** The Z report (or monthly, yearly report) of a CLOSURE record. */
 export function closureReportOf(record: JournalRecord, settings: DocumentSettings): ClosureReport {
@@ -424,11 +452,14 @@ export function duplicateDocumentOf(
   duplicate: JournalRecord,
   original: JournalRecord,
   settings: DocumentSettings,
+  till?: readonly JournalRecord[],
 ): ReceiptDocument {
   const info = duplicateInfoOf(duplicate, original);
   const { kind, index } = duplicateKindOf(duplicate);
   // A closure's copy is its Z report (monthly, yearly report) with the duplicate mention.
-  if (original.type === 'CLOSURE') return { ...closureReportOf(original, settings), duplicate: info };
+  if (original.type === 'CLOSURE') {
+    return { ...withTillCount(closureReportOf(original, settings), till, settings), duplicate: info };
+  }
   return { ...issuedDocumentOf(original, settings, kind, index), duplicate: info };
 }
 
@@ -651,7 +682,8 @@ export function documentFromRecord(source: DocumentSource): ReceiptDocument {
   const [record, original] = source.records;
   const { settings, kind } = source;
   if (record === undefined) throw new DocumentSourceError('Aucun enregistrement du journal');
-  if (record.type === 'CLOSURE') return closureReportOf(record, settings);
+  if (record.type === 'CLOSURE')
+    return withTillCount(closureReportOf(record, settings), source.till, settings);
   if (record.type === 'DUPLICATE') {
     if (original === undefined) throw new DocumentSourceError("Le ticket d'origine du duplicata manque");
     const copied = duplicateKindOf(record);
@@ -661,7 +693,7 @@ export function documentFromRecord(source: DocumentSource): ReceiptDocument {
         `Le duplicata n° ${record.sequence} est celui du document --kind ${what}`,
       );
     }
-    return duplicateDocumentOf(record, original, settings);
+    return duplicateDocumentOf(record, original, settings, source.till);
   }
   return issuedDocumentOf(record, settings, kind, source.index ?? 1);
 }

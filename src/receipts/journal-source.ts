@@ -5,7 +5,7 @@
  */
 import type { Chain, JournalRecord } from '../fiscal/record.ts';
 import type { Db } from '../store/journal/core.ts';
-import { getRecord, journalNameOf } from '../store/journal/index.ts';
+import { getRecord, journalNameOf, tillCountsOfClosure } from '../store/journal/index.ts';
 import { readRegisterSettings } from '../store/setup.ts';
 import type { DocumentSettings, DocumentSource, IssuedKind, ReceiptKind } from './from-journal.ts';
 
@@ -195,6 +195,17 @@ async function issuingOf(db: Db, sale: JournalRecord): Promise<Record<string, Is
   return Object.fromEntries(rows.map((r) => [r.ref, r.issues as IssuedKind]));
 }
 
+/** A daily closure's till day movements (its closing counts), for the Z report's count section. */
+async function tillRecordsOf(
+  db: Db,
+  records: readonly JournalRecord[],
+): Promise<JournalRecord[] | undefined> {
+  const closure = records.find((r) => r.type === 'CLOSURE');
+  if (closure?.type !== 'CLOSURE' || closure.payload.kind !== 'DAY') return undefined;
+  const day = await tillCountsOfClosure(db, closure.register, closure.sequence);
+  return day?.records;
+}
+
 export async function documentSourceOf(
   db: Db,
   register: number,
@@ -210,10 +221,12 @@ export async function documentSourceOf(
       : undefined;
   const { register: _r, ...settings } = await documentSettingsOf(db, register, customer);
   const issuing = sale === undefined ? {} : await issuingOf(db, sale);
+  const till = await tillRecordsOf(db, records);
   return {
     records,
     settings: { ...settings, software, ...(Object.keys(issuing).length === 0 ? {} : { issuing }) },
     kind,
     ...(index === undefined ? {} : { index }),
+    ...(till === undefined ? {} : { till }),
   };
 }

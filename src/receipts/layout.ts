@@ -393,6 +393,22 @@ function closure(b: Builder, doc: ClosureReport): void {
   if (doc.grandTotalAbsolute !== undefined) b.amount('Grand total période (absolu)', doc.grandTotalAbsolute);
   b.amount('Total perpétuel', doc.perpetualTotal);
   b.amount('Total perpétuel (absolu)', doc.perpetualTotalAbsolute);
+  tillCountSection(b, doc);
+}
+
+/** The till's closing count (issue 13): per mode expected, counted and difference, then the safe. */
+function tillCountSection(b: Builder, doc: ClosureReport): void {
+  const count = doc.tillCount;
+  if (count === undefined) return;
+  b.rule();
+  b.text('Comptage de caisse', 'left', true);
+  for (const row of count.rows) {
+    b.text(row.label, 'left', true);
+    b.amount('  Attendu', row.expected);
+    b.amount('  Compté', row.counted);
+    b.amount('  Écart', row.difference, { bold: row.difference !== 0 });
+  }
+  if (count.removed !== 0) b.amount('Remis au coffre', count.removed);
 }
 
 function footer(b: Builder, doc: ReceiptDocument): void {

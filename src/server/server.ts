@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { countByStatus } from '../mail/outbox.ts';
 import { DEMO_SIRET } from '../store/demo.ts';
 import { initStore, isInitialised } from '../store/init.ts';
-import { flushHeads, type JournalContext } from '../store/journal/index.ts';
+import { flushHeads, type JournalContext, openTillDay } from '../store/journal/index.ts';
 import { openDatabase, resolveDatabaseConfig } from '../store/open-database.ts';
 import { printOnlyReceipts } from './adapters.ts';
 import { type App, buildApp } from './app.ts';
@@ -100,6 +100,17 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       print('Utilisateurs de démonstration (notez les codes PIN, ils ne seront plus affichés) :');
       for (const user of summary.users)
         print(`  ${user.code.padEnd(8)} ${user.role.padEnd(8)} PIN ${user.pin}`);
+      // The demo register's day opens at once (empty float), so that it sells from the first minute.
+      await openTillDay(
+        db,
+        { dataDir: options.dataDir, now: () => new Date(), softwareVersion: VERSION },
+        {
+          register: 1,
+          operator: 'ADMIN',
+          count: { total: 0 },
+        },
+      );
+      print('Journée de la caisse 1 ouverte (fonds de caisse 0,00).');
     }
   } catch (error) {
     await db.destroy();

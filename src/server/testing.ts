@@ -11,6 +11,7 @@ import { addDemoShop, initStore } from '../store/init.ts';
 import { flushHeads } from '../store/journal/heads.ts';
 import type { JournalContext } from '../store/journal/index.ts';
 import { copyKeyStore, removeKeyStore } from '../store/journal/key-store.ts';
+import { openTestDays } from '../store/journal/testing.ts';
 import { openDatabase } from '../store/open-database.ts';
 import { createRegister, createUser } from '../store/setup.ts';
 import { type MemoryEvents, memoryEvents, printOnlyReceipts, teeEvents } from './adapters.ts';
@@ -76,6 +77,7 @@ export async function populateStore(db: Db, registers = 4, demo?: DemoCounts): P
 export async function makeStore(dir: string, registers = 4, demo?: DemoCounts): Promise<void> {
   const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
   await populateStore(db, registers, demo);
+  await openTestDays(db, journalContext(dir), registers);
   await db.destroy();
 }
 
@@ -133,6 +135,7 @@ export async function startTestServer(
     engine = database.engine;
     closeDatabase = () => database.close();
     dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
+    await openTestDays(db, journalContext(dir), options.registers ?? 4);
   } else {
     if (dir === undefined && options.template !== undefined) dir = copyStore(options.template);
     if (dir === undefined) {

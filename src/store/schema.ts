@@ -307,6 +307,7 @@ export interface Database {
   issued_originals: IssuedOriginalsTable;
   mail_settings: MailSettingsTable;
   register_shortcuts: RegisterShortcutsTable;
+  till_days: TillDaysTable;
 }
 
 /** An article shortcut button of a register (migration 0010, `src/store/shortcuts.ts`). */
@@ -318,6 +319,24 @@ export interface RegisterShortcutsTable {
   label: string;
   color: string;
   picture: string | null;
+}
+
+/** A register's till day, opening to closing count (migration 0015, `src/store/till.ts`). */
+export interface TillDaysTable {
+  id: Generated<number>;
+  register: string;
+  opened_at: string;
+  opened_by: string;
+  movement_from: number;
+  ticket_from: number;
+  float_amount: number;
+  closed_at: string | null;
+  closed_by: string | null;
+  movement_to: number | null;
+  ticket_to: number | null;
+  closure_sequence: number | null;
+  kept: number | null;
+  counts: string | null;
 }
 
 export type StoreRow = Selectable<StoresTable>;

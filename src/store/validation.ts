@@ -235,6 +235,10 @@ export const registerSettingsSchema = z.object({
    * « Interdire_SaisieArticleLotSerie », forbidden by default).
    */
   allowLotSerial: z.boolean().default(false),
+  /** No sale before the register's day is open with a count of its float (issue 13). */
+  tillDayRequired: z.boolean().default(true),
+  /** Blind count: the cashier does not see the expected cash (X reading) before the closing count. */
+  blindCount: z.boolean().default(false),
 });
 export type RegisterSettings = z.output<typeof registerSettingsSchema>;
 
@@ -276,6 +280,7 @@ export const RIGHTS = [
   'manage_settings',
   'export_archive',
   'customer_data',
+  'cash_movement',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
@@ -293,6 +298,7 @@ export const DEFAULT_RIGHTS: Readonly<Record<Role, readonly Right[]>> = {
     'change_price',
     'export_archive',
     'customer_data',
+    'cash_movement',
   ],
   admin: RIGHTS,
 };

@@ -11,6 +11,7 @@ import { registerReceiptCommands } from './receipt.ts';
 import { registerSellCommand } from './sell.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
+import { registerTillCommands } from './till.ts';
 import { registerVerifyCommands } from './verify.ts';
 
 /** Each capability registers its sub-commands here, one line each. */
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerSoftwareCommands(program);
   registerCustomerCommands(program);
   registerSellCommand(program);
+  registerTillCommands(program);
 }

@@ -7,8 +7,10 @@ import { verifyJournal } from '../../fiscal/verify.ts';
 import { createArticle } from '../../store/catalogue.ts';
 import { initStore } from '../../store/init.ts';
 import { ensureRegisterKeys, readHeads, readJournal, readPublicKeys } from '../../store/journal/index.ts';
+import { openTestDays } from '../../store/journal/testing.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import { CLI_PINS, type CliRun, runComptoir } from '../testing.ts';
+import { VERSION } from '../version.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-journal-'));
 const data = join(dir, 'data');
@@ -33,8 +35,9 @@ describe('comptoir sell, close, journal show, keys (real processes, SQLite file)
     const db = await openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
     await initStore(db, { now: new Date(), pins: CLI_PINS });
     await createArticle(db, { ref: 'A1', designation: 'Article un', vatRate: 2000, price: 2300 }, new Date());
-    await db.destroy();
     ensureRegisterKeys(data, 1);
+    await openTestDays(db, { dataDir: data, now: () => new Date(), softwareVersion: VERSION });
+    await db.destroy();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

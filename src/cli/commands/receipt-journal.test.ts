@@ -11,7 +11,7 @@ import { renderText } from '../../receipts/text.ts';
 import { extractReceiptData, readJournalKeysDir, verifyReceiptPdf } from '../../receipts/verify-pdf.ts';
 import { initStore } from '../../store/init.ts';
 import { closeDay, ensureRegisterKeys, readJournal, validateTicket } from '../../store/journal/index.ts';
-import { ticketOf } from '../../store/journal/testing.ts';
+import { openTestDays, ticketOf } from '../../store/journal/testing.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import { type Handover, ReceiptCommandError, resolveDocument } from './receipt.ts';
 
@@ -105,6 +105,7 @@ before(async () => {
   ensureRegisterKeys(data, 1);
   let clock = new Date('2026-11-23T09:00:00Z');
   const ctx = { dataDir: data, now: () => clock, softwareVersion: '0.1.0', timeZone: 'Europe/Paris' };
+  await openTestDays(db, ctx);
   const sale = await validateTicket(db, ctx, {
     register: 1,
     idempotencyKey: 'cli-receipt-1',

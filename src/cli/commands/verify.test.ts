@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { initStore } from '../../store/init.ts';
 import { ensureRegisterKeys } from '../../store/journal/keys.ts';
 import { closeDay, closeMonth } from '../../store/journal/operations.ts';
-import { SIMPLE_SALE, ticketOf } from '../../store/journal/testing.ts';
+import { openTestDays, SIMPLE_SALE, ticketOf } from '../../store/journal/testing.ts';
 import { validateTicket } from '../../store/journal/validate.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import { type CliRun, runComptoir } from '../testing.ts';
@@ -49,6 +49,7 @@ describe('comptoir verify and comptoir archive (real processes)', () => {
     const ctx = { dataDir: data, now: () => clock, softwareVersion: '0.1.0', timeZone: 'Europe/Paris' };
     await initStore(db, { now: clock, pins: { admin: '1234', cashier: '2345', seller: '3456' } });
     ensureRegisterKeys(data, 1);
+    await openTestDays(db, ctx);
     let n = 0;
     for (let day = 0; day < 2; day++) {
       for (let i = 0; i < 3; i++) {

@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { instantOf, type JournalRecord } from '../../fiscal/record.ts';
 import { shortCodeOf } from '../../fiscal/signing.ts';
 import { journalSaleSource, signedJournalPdf } from '../../mail/journal-sale-source.ts';
-import { closureNumberOf, documentFromRecord, ticketNumberOf } from '../../receipts/from-journal.ts';
+import {
+  closureNumberOf,
+  closureReportOf,
+  documentFromRecord,
+  ticketNumberOf,
+  withTillCount,
+} from '../../receipts/from-journal.ts';
 import { documentSourceOf } from '../../receipts/journal-source.ts';
 import {
   getRecord,
@@ -73,8 +79,23 @@ const zReportView = z
       .object({ sequence: z.number(), signature: z.string() })
       .nullable()
       .describe('Dernière clôture de la caisse à ce jour'),
+    tillCount: z
+      .object({
+        rows: z.array(
+          z.object({ label: z.string(), expected: z.number(), counted: z.number(), difference: z.number() }),
+        ),
+        removed: z.number(),
+      })
+      .nullable()
+      .describe('Comptage de caisse de la journée (attendu, compté, écart par mode), null sans comptage'),
   })
   .meta({ id: 'ZReport' });
+
+/** The Z report's count section as the API answers it (mutable arrays), null without a count. */
+function tillCountOf(report: ReturnType<typeof closureReportOf>) {
+  const count = report.tillCount;
+  return count === undefined ? null : { rows: count.rows.map((r) => ({ ...r })), removed: count.removed };
+}
 
 /** The documents of a sale reprinted by `duplicate`: built from the journal, PDF signed (« DUPLICATA »). */
 export function duplicateSource(ctx: AppContext, journal: JournalContext, duplicate: JournalRecord) {
@@ -149,7 +170,7 @@ export function documentRoutes(api: Api, ctx: AppContext, journal: JournalContex
       const record = await closureOf(register, sequence);
       if (record.type !== 'CLOSURE') throw new Error('clôture attendue');
       const p = record.payload;
-      const { settings } = await documentSourceOf(ctx.db, register, [record], 'ticket', software);
+      const { settings, till } = await documentSourceOf(ctx.db, register, [record], 'ticket', software);
       // The labels of the store's payment modes, where the receipt settings name none.
       const modes = await ctx.db
         .selectFrom('payment_modes')
@@ -181,6 +202,7 @@ export function documentRoutes(api: Api, ctx: AppContext, journal: JournalContex
         shortSignature: shortCodeOf(record.signature),
         previousSignature: record.previousSignature,
         chainHead: head === undefined ? null : { sequence: head.sequence, signature: head.signature },
+        tillCount: tillCountOf(withTillCount(closureReportOf(record, settings), till, settings)),
       };
     },
   );

@@ -23,6 +23,11 @@ export const JOURNAL_ERROR_CODES = [
   'CLOCK_BEHIND',
   'DAY_ALREADY_CLOSED',
   'PERIOD_NOT_ENDED',
+  'TILL_NOT_OPEN',
+  'TILL_ALREADY_OPEN',
+  'REASON_REQUIRED',
+  'RIGHT_REQUIRED',
+  'CASH_OUT_OVER_EXPECTED',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

@@ -18,6 +18,9 @@
  * - `closeDay | closeMonth | closeYear(db, ctx, { register, operator, label? })` → `{ closures, heads }`.
  * - `rotateRegisterKey(db, ctx, register, operator)` → `{ record, keyId }`.
  * - `holdTicket(db, register, operator, state, now, label?)`, `releaseHeldTicket(db, id)`.
+ * - The till's day (issue 13, `till.ts`): `openTillDay`, `recordTillMovement`, `tillXReading`,
+ *   `closeTillDay` (counts, then the day's Z); a sale or cancellation is refused while the register's
+ *   day is not open (`TILL_NOT_OPEN`, setting `tillDayRequired`, on by default).
  * - `issueOriginals(db, refs, { at, channel, operator })`: the originals of a sale's documents handed
  *   over, once each (`issued_originals`, not signed); a second one is refused (ALREADY_ISSUED) and
  *   every later copy goes through `recordDuplicate`. `issuedOriginal(db, ref)` reads the fact back.
@@ -93,6 +96,24 @@ export {
   type SaleDocumentName,
 } from './originals.ts';
 export { activeUser, journalNameOf, registerInfo } from './register-data.ts';
+export {
+  type ClosedTill,
+  type CloseTillInput,
+  type CountInput,
+  closeTillDay,
+  lastTillDay,
+  listTillDays,
+  type OpenedTill,
+  type OpenTillInput,
+  openTillDay,
+  recordTillMovement,
+  type TillDay,
+  type TillMovement,
+  type TillMovementInput,
+  tillCountsOfClosure,
+  tillXReading,
+  type XReading,
+} from './till.ts';
 export { DEFAULT_TIME_ZONE, localDateOf, offsetMinutesAt } from './time.ts';
 export {
   type ValidatedTicket,

@@ -25,6 +25,7 @@ import { JournalError } from './errors.ts';
 import { flushHeads, readHeads } from './heads.ts';
 import { abortNextKey, commitNextKey, prepareNextKey, rotationsUnderWay } from './keys.ts';
 import { activeUser, registerInfo } from './register-data.ts';
+import { requireOpenDay } from './till-guard.ts';
 import { localDateOf } from './time.ts';
 import { checkClosureDue, checkIdempotencyKey, countSale, rememberKey, replayOf } from './validate.ts';
 
@@ -263,6 +264,7 @@ export async function cancelTicket(
       );
     }
     await checkClosureDue(batch);
+    await requireOpenDay(batch.trx, info);
     const payload = oppositeOf(original, cashier);
     const record = await batch.append({
       register: info.register,
@@ -306,7 +308,7 @@ export interface ClosureOutcome {
   readonly heads: ReturnType<typeof readHeads>;
 }
 
-function labelOf(kind: ClosureKind, batch: RegisterBatch): string {
+export function labelOf(kind: ClosureKind, batch: RegisterBatch): string {
   const day = localDateOf(batch.stamp);
   return kind === 'DAY' ? day : kind === 'MONTH' ? day.slice(0, 7) : day.slice(0, 4);
 }
@@ -376,7 +378,12 @@ function checkDayNotClosed(batch: RegisterBatch, shifts: boolean): void {
   );
 }
 
-async function appendClosure(batch: RegisterBatch, kind: ClosureKind, label: string, operator: string) {
+export async function appendClosure(
+  batch: RegisterBatch,
+  kind: ClosureKind,
+  label: string,
+  operator: string,
+) {
   let payload: ClosurePayload;
   try {
     payload = closurePayload(batch.state.closure, kind, label, batch.stamp);
@@ -398,6 +405,21 @@ async function appendClosure(batch: RegisterBatch, kind: ClosureKind, label: str
   return record;
 }
 
+/** A closure is refused while the register has held tickets (seed 001). */
+export async function checkNoHeldTickets(batch: RegisterBatch): Promise<void> {
+  const held = await batch.trx
+    .selectFrom('held_tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('register', '=', batch.register)
+    .executeTakeFirstOrThrow();
+  if (Number(held.n) > 0) {
+    throw new JournalError(
+      'HELD_TICKETS',
+      `Clôture refusée : ${held.n} ticket(s) en attente sur la caisse ${batch.register}. Reprenez-les ou abandonnez-les d’abord.`,
+    );
+  }
+}
+
 /**
  * Closes the day, month or year of a register: a signed CLOSURE record computed incrementally (a
  * month sums its days, a year its months, nothing is rescanned), plus a JET event. A month first
@@ -412,17 +434,7 @@ export async function closePeriod(
   const info = await registerInfo(db, input.register);
   const closures = await withRegister(db, ctx, info.register, info.currency, async (batch) => {
     await activeUser(batch.trx, input.operator);
-    const held = await batch.trx
-      .selectFrom('held_tickets')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('register', '=', info.register)
-      .executeTakeFirstOrThrow();
-    if (Number(held.n) > 0) {
-      throw new JournalError(
-        'HELD_TICKETS',
-        `Clôture refusée : ${held.n} ticket(s) en attente sur la caisse ${info.register}. Reprenez-les ou abandonnez-les d’abord.`,
-      );
-    }
+    await checkNoHeldTickets(batch);
     const done: (JournalRecord & { readonly type: 'CLOSURE' })[] = [];
     // A month or a year is closed once it has ended, under its own label (not today's).
     const covered = kind === 'DAY' ? labelOf('DAY', batch) : checkPeriodEnded(kind, batch);

@@ -18,6 +18,7 @@ import { readJournal } from './core.ts';
 import { flushHeads, readHeads } from './heads.ts';
 import { removeKeyStore } from './key-store.ts';
 import { ensureRegisterKeys, readPublicKeys } from './keys.ts';
+import { openTillDay } from './till.ts';
 import { type ValidatedTicket, type ValidateTicketInput, validateTicket } from './validate.ts';
 
 export const TEST_VERSION = '0.1.0-test';
@@ -59,12 +60,13 @@ export async function openJournalFixture(dialect: TestDialect, registers = 1): P
     await createRegister(t.db, STORE_CODE, { number: n, name: `Caisse ${n}`, depotCode: DEPOT_CODE }, start);
   }
   for (let n = 1; n <= registers; n++) ensureRegisterKeys(dataDir, n);
+  const ctx = { dataDir, now: () => fixture.clock, softwareVersion: TEST_VERSION, timeZone: 'Europe/Paris' };
   const fixture: JournalFixture = {
     t,
     db: t.db,
     dataDir,
     clock: start,
-    ctx: { dataDir, now: () => fixture.clock, softwareVersion: TEST_VERSION, timeZone: 'Europe/Paris' },
+    ctx,
     advance(minutes) {
       fixture.clock = new Date(fixture.clock.getTime() + minutes * 60_000);
     },
@@ -95,7 +97,22 @@ export async function openJournalFixture(dialect: TestDialect, registers = 1): P
       removeKeyStore(dataDir);
     },
   };
+  await openTestDays(t.db, ctx, registers);
   return fixture;
+}
+
+/**
+ * Opens the till's day of registers 1..`registers` with an empty float (issue 13: no sale before the
+ * day is open): every store a test makes to sell goes through here once.
+ */
+export async function openTestDays(
+  db: Db,
+  ctx: JournalContext,
+  registers = 1,
+  operator = 'ADMIN',
+): Promise<void> {
+  for (let n = 1; n <= registers; n++)
+    await openTillDay(db, ctx, { register: n, operator, count: { total: 0 } });
 }
 
 /** One coffee at 1.50 (10 %) and a bottle at 12.90 (20 %), paid in cash with 20.00. */

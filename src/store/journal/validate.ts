@@ -39,6 +39,7 @@ import {
   sellerByCode,
 } from './register-data.ts';
 import { reconcileRunningState } from './running-state.ts';
+import { requireOpenDay } from './till-guard.ts';
 
 export interface ValidateTicketInput {
   /** The register's number. */
@@ -397,7 +398,10 @@ export async function validateTicket(
       );
     }
     checkTotals(result);
-    if (!training) await checkClosureDue(batch);
+    if (!training) {
+      await checkClosureDue(batch);
+      await requireOpenDay(trx, info);
+    }
     const refs = result.lines.flatMap((l) =>
       l.kind === 'article' ? [l.ref] : [l.ref, ...l.components.map((c) => c.ref)],
     );

@@ -31,6 +31,7 @@ const RIGHT_NAMES: Readonly<Record<Right, string>> = {
   manage_settings: 'paramètres',
   export_archive: 'archives',
   customer_data: 'données clients (RGPD)',
+  cash_movement: 'apports et retraits',
 };
 
 export function Users(props: { info: RegisterInfo }) {
