@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { registerArchiveCommands } from './archive.ts';
 import { registerCsvCommands } from './csv.ts';
+import { registerHeadsCommands } from './heads.ts';
 import { registerInitCommand } from './init.ts';
 import { registerJournalCommands } from './journal.ts';
 import { registerLookupCommand } from './lookup.ts';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerArchiveCommands(program);
   registerMailCommands(program);
   registerSoftwareCommands(program);
+  registerHeadsCommands(program);
 }
