@@ -48,25 +48,31 @@ export function registerHeadsCommands(program: Command): void {
       const ctx = commandJournalContext(dataDir);
       const lines: string[] = [];
       let bad = false;
-      await withStore(
-        dataDir,
-        async (db) => {
-          for (const register of await registersOf(db, only)) {
-            const file = await compareHeadsFile(db, dataDir, register);
-            const anchored = await headsAndAnchorProblems(db, dataDir, register, ctx.witnesses ?? []);
-            const others = anchored.problems.filter((p) => !p.code.startsWith('HEADS_'));
-            bad ||= file.state !== 'equal' || others.length > 0;
-            lines.push(`Caisse ${register} : ${STATE_TEXT[file.state]}.`);
-            for (const h of file.journal) {
-              const f = file.file.find((x) => x.chain === h.chain);
-              lines.push(`  ${h.chain.padEnd(9)} journal n° ${h.sequence}, têtes n° ${f?.sequence ?? '—'}`);
+      try {
+        await withStore(
+          dataDir,
+          async (db) => {
+            for (const register of await registersOf(db, only)) {
+              const file = await compareHeadsFile(db, dataDir, register);
+              const anchored = await headsAndAnchorProblems(db, dataDir, register, ctx.witnesses ?? []);
+              const others = anchored.problems.filter((p) => !p.code.startsWith('HEADS_'));
+              bad ||= file.state !== 'equal' || others.length > 0;
+              lines.push(`Caisse ${register} : ${STATE_TEXT[file.state]}.`);
+              for (const h of file.journal) {
+                const f = file.file.find((x) => x.chain === h.chain);
+                lines.push(`  ${h.chain.padEnd(9)} journal n° ${h.sequence}, têtes n° ${f?.sequence ?? '—'}`);
+              }
+              for (const d of file.details) lines.push(`  écart : ${d}`);
+              for (const p of others) lines.push(`  témoin : ${p.message}`);
             }
-            for (const d of file.details) lines.push(`  écart : ${d}`);
-            for (const p of others) lines.push(`  témoin : ${p.message}`);
-          }
-        },
-        { mustExist: true },
-      );
+          },
+          { mustExist: true },
+        );
+      } catch (error) {
+        process.stderr.write(`${(error as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       if (bad) {
         lines.push(
           'Un responsable doit examiner l’écart puis le reconnaître : comptoir heads acknowledge --reason "…" --user CODE',
