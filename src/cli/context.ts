@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { StoreError } from '../store/errors.ts';
+import { witnessesFromEnv } from '../store/journal/anchors.ts';
 import type { JournalContext } from '../store/journal/core.ts';
 import type { DatabaseConfig } from '../store/open-database.ts';
 import type { Database } from '../store/schema.ts';
@@ -81,5 +82,6 @@ export function commandJournalContext(dataDir: string): JournalContext {
     now: commandClock(),
     softwareVersion: VERSION,
     timeZone: process.env.COMPTOIR_TIME_ZONE ?? 'Europe/Paris',
+    witnesses: witnessesFromEnv(process.env, dataDir),
   };
 }

@@ -15,7 +15,7 @@
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 import { CHAINS, type Chain, type ChainHead } from './record.ts';
-import { type Signer, shortCodeOf, verifyText } from './signing.ts';
+import { type Signer, verifyText } from './signing.ts';
 import type { Problem } from './verify.ts';
 
 export const HEADS_FORMAT = 'comptoir-heads/2';
@@ -144,6 +144,8 @@ export function compareWithAnchors(
   journal: JournalSide,
   anchors: readonly AnchorReading[],
   localHeads: readonly ChainHead[],
+  /** Report a chain only when its newest anchored head is not found (server start, after an acknowledgement). */
+  newestOnly = false,
 ): Problem[] {
   const sorted = [...anchors].sort((a, b) => (a.doc.writtenAt < b.doc.writtenAt ? -1 : 1));
   const problems: Problem[] = [];
@@ -162,7 +164,7 @@ export function compareWithAnchors(
     status.forEach((s, i) => {
       if (s !== 'match') lastBad = i;
     });
-    if (lastBad < 0) continue;
+    if (lastBad < 0 || (newestOnly && status[status.length - 1] === 'match')) continue;
     const bad = anchored[lastBad] as (typeof anchored)[number];
     const matching = anchored.filter((_, i) => status[i] === 'match');
     const common = matching.at(-1);
@@ -179,7 +181,7 @@ export function compareWithAnchors(
     const named =
       common === undefined
         ? 'aucun enregistrement ancré retrouvé tel quel'
-        : `dernier enregistrement ancré retrouvé : ${chain} n° ${common.sequence} (${shortCodeOf(common.signature)})`;
+        : `dernier enregistrement ancré retrouvé : ${chain} n° ${common.sequence} (signature ${common.signature.slice(0, 12)}…)`;
     const firstWrong = anchored.find((_, i) => status[i] !== 'match') ?? bad;
     problems.push({
       register,

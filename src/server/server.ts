@@ -4,19 +4,28 @@
  * validations under way finish, background work stops, the database closes.
  */
 import { randomInt } from 'node:crypto';
+import { HeadsError } from '../fiscal/heads.ts';
 import { countByStatus } from '../mail/outbox.ts';
 import { DEMO_SIRET } from '../store/demo.ts';
 import { initStore, isInitialised } from '../store/init.ts';
-import { flushHeads, type JournalContext, openTillDay } from '../store/journal/index.ts';
+import { anchorHeads, type HeadsWitness, startProblems, witnessesFromEnv } from '../store/journal/anchors.ts';
+import {
+  appendJet,
+  flushHeads,
+  type JournalContext,
+  journalRegisters,
+  openTillDay,
+} from '../store/journal/index.ts';
+import { checkRunningStates } from '../store/journal/running-state.ts';
 import { openDatabase, resolveDatabaseConfig } from '../store/open-database.ts';
 import { printOnlyReceipts } from './adapters.ts';
 import { type App, buildApp } from './app.ts';
-import { loadConfig, type ServerConfigInput } from './config.ts';
+import { ConfigError, loadConfig, type ServerConfigInput } from './config.ts';
 import type { HealthProbes } from './context.ts';
 import { journalBooks, journalEvents, journalHeads, journalHeldTickets } from './journal-adapters.ts';
 import { assertPortFree, jsonLine, type LogFormat, logStream, portUnavailable } from './log-format.ts';
 import { mailReceipts } from './mail-adapter.ts';
-import type { Books, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
+import type { Books, Db, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
 import { defaultWebDir } from './static.ts';
 import { softwareIdentity, VERSION } from './version.ts';
 
@@ -64,6 +73,23 @@ export interface RunningServer {
 function webDirOption(): { webDir?: string } {
   const webDir = defaultWebDir();
   return webDir === undefined ? {} : { webDir };
+}
+
+/** How often the server anchors the heads (when they moved: a witness keeps one copy of each). */
+export const ANCHOR_EVERY_MS = 5 * 60_000;
+
+/** Sends every register's heads to the witnesses; a failure is journaled (JET 1123), never thrown. */
+export async function anchorNow(db: Db, journal: JournalContext): Promise<void> {
+  const witnesses = journal.witnesses ?? [];
+  if (witnesses.length === 0) return;
+  try {
+    const failures = await anchorHeads(journal.dataDir, witnesses, await journalRegisters(db));
+    for (const { register, failure } of failures) {
+      await appendJet(db, journal, Number(register), 'ANCHOR_FAILED', failure, 'SYSTEME');
+    }
+  } catch (error) {
+    process.stderr.write(`Ancrage des têtes de chaîne impossible : ${String(error)}\n`);
+  }
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
@@ -116,11 +142,36 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     await db.destroy();
     throw error;
   }
+  let witnesses: HeadsWitness[];
+  try {
+    witnesses = witnessesFromEnv(options.env, options.dataDir);
+    // The journal against its signed heads file and the newest anchors (issue 11 item 2): a database
+    // behind, ahead of or other than its heads does not serve until a manager acknowledged it.
+    const found = await startProblems(db, options.dataDir, witnesses, await journalRegisters(db));
+    if (found.length > 0) {
+      throw new ConfigError(
+        [
+          'Démarrage refusé : le journal fiscal ne correspond pas à ses têtes de chaîne.',
+          ...found.map((line) => `  ${line}`),
+          'Examinez l’écart (comptoir heads show), puis faites-le reconnaître par un responsable :',
+          '  comptoir heads acknowledge --reason "…" --user CODE',
+        ].join('\n'),
+      );
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error instanceof HeadsError ? new ConfigError(error.message) : error;
+  }
   const journal: JournalContext = {
     dataDir: options.dataDir,
     now: clock,
     softwareVersion: VERSION,
+    witnesses,
   };
+  // The unsigned running columns checked against the signed records (rebuilt, JET 1122).
+  for (const register of await checkRunningStates(db, journal)) {
+    print(`Caisse ${register} : état courant reconstruit d’après les enregistrements signés (JET 1122).`);
+  }
   // E-mailed receipts go through the durable outbox; its worker sends them while the server runs
   // (SMTP_URL, else the store's SMTP settings; without either, messages wait and are retried).
   const plugged: Plugged = {
@@ -179,6 +230,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
   };
   await announce('APPLICATION_START');
+  // The heads sent to the witnesses every 5 minutes (and at each closure, by the journal).
+  const anchoring = setInterval(() => void anchorNow(db, journal), ANCHOR_EVERY_MS);
+  anchoring.unref();
   print(`Comptoir écoute sur ${url} (API : ${url}/api, OpenAPI : ${url}/api/openapi.json)`);
   let closing: Promise<void> | undefined;
   return {
@@ -186,6 +240,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     url,
     close() {
       closing ??= (async () => {
+        clearInterval(anchoring);
         await app.close();
         await announce('APPLICATION_STOP');
         // The chain heads of those last events are on disk before `close` says it is done.

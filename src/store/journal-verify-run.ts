@@ -23,8 +23,9 @@ import {
   type VerificationReport,
   verifySignatures,
 } from '../fiscal/verify.ts';
+import { type HeadsWitness, headsAndAnchorProblems } from './journal/anchors.ts';
 import type { JournalContext } from './journal/core.ts';
-import { flushHeads, readHeads } from './journal/heads.ts';
+import { flushHeads } from './journal/heads.ts';
 import { readPublicKeys } from './journal/keys.ts';
 import { appendJet } from './journal/operations.ts';
 import { startVerifyPool, type VerifyPool } from './journal-verify-pool.ts';
@@ -198,18 +199,32 @@ export async function runLiveVerification(
     readonly register?: string;
     readonly operator?: string;
     readonly onProgress?: LiveVerifyOptions['onProgress'];
+    /** Witnesses read besides the context's (`comptoir verify --anchors DIR`). */
+    readonly anchors?: readonly HeadsWitness[];
   } = {},
 ): Promise<VerificationRun> {
   const { register } = options;
   const operator = options.operator ?? 'SYSTEME';
   // The heads of this process's own commits are written after them: wait for them.
   await flushHeads();
-  const report = await verifyLiveJournal(db, {
+  // The heads file of each register (missing, unsigned…) and the anchors of the witnesses that can
+  // be read back (issue 11 item 2).
+  const extra: Problem[] = [];
+  const expectedHeads: ChainHead[] = [];
+  const witnesses = [...(ctx.witnesses ?? []), ...(options.anchors ?? [])];
+  for (const name of register === undefined ? await registersInJournal(db) : [register]) {
+    const found = await headsAndAnchorProblems(db, ctx.dataDir, name, witnesses);
+    extra.push(...found.problems);
+    expectedHeads.push(...found.heads);
+  }
+  const live = await verifyLiveJournal(db, {
     ...(register === undefined ? {} : { register }),
     publicKeysById: readPublicKeys(ctx.dataDir, register),
-    expectedHeads: readHeads(ctx.dataDir, register),
+    expectedHeads,
     onProgress: options.onProgress,
   });
+  const problems = [...extra, ...live.problems];
+  const report: VerificationReport = { ...live, ok: problems.length === 0, problems };
   const registers = new Set(report.problems.map((p) => p.register));
   const all = register === undefined ? await registersInJournal(db) : [register];
   const unjournaled: { register: string; message: string }[] = [];

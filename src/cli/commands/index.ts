@@ -2,6 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { registerArchiveCommands } from './archive.ts';
 import { registerCsvCommands } from './csv.ts';
 import { registerCustomerCommands } from './customer.ts';
+import { registerHeadsCommands } from './heads.ts';
 import { registerInitCommand } from './init.ts';
 import { registerJournalCommands } from './journal.ts';
 import { registerLookupCommand } from './lookup.ts';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerCustomerCommands(program);
   registerSellCommand(program);
   registerTillCommands(program);
+  registerHeadsCommands(program);
 }

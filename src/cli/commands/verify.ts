@@ -5,8 +5,10 @@
  * then a French report; exit 1 when something is wrong. The run and its result are JET events
  * (1070), an alteration found is one too (90).
  */
+import { existsSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import { PROBLEM_LABELS, type Problem, type VerificationReport } from '../../fiscal/verify.ts';
+import { directoryWitness } from '../../store/journal/anchors.ts';
 import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 
 const runModule = () => import('../../store/journal-verify-run.ts');
@@ -53,8 +55,17 @@ export function registerVerifyCommands(program: Command): void {
     .option(...DATA_OPTION)
     .option('--register <n>', 'une seule caisse (par défaut : toutes)')
     .option('--json', 'rapport en JSON')
+    .option(
+      '--anchors <dossier>',
+      'compare aussi le journal aux têtes ancrées dans ce dossier témoin (retour en arrière, journal re-signé, divergence, fin supprimée)',
+    )
     .action(async (options) => {
       const dataDir = dataDirOf(options.data);
+      if (options.anchors !== undefined && !existsSync(options.anchors)) {
+        process.stderr.write(`Dossier témoin introuvable : ${options.anchors}\n`);
+        process.exitCode = 2;
+        return;
+      }
       let register: string | undefined;
       if (options.register !== undefined) {
         const n = Number(options.register);
@@ -72,6 +83,7 @@ export function registerVerifyCommands(program: Command): void {
           runLiveVerification(db, commandJournalContext(dataDir), {
             ...(register === undefined ? {} : { register }),
             ...(options.json ? {} : { onProgress: progressBar() }),
+            ...(options.anchors === undefined ? {} : { anchors: [directoryWitness(options.anchors)] }),
           }),
         );
         for (const missed of run.unjournaled) {

@@ -25,6 +25,7 @@ import {
 import { frenchUtc } from '../../fiscal/rules-check.ts';
 import { sqlFamilyOf } from '../engine.ts';
 import type { Database, JournalRegistersTable, JournalTable } from '../schema.ts';
+import type { HeadsWitness } from './anchors.ts';
 import { cachedRows, runRaw } from './cached-query.ts';
 import { JournalError } from './errors.ts';
 import { scheduleHeads } from './heads.ts';
@@ -51,6 +52,8 @@ export interface JournalContext {
   readonly softwareVersion: string;
   /** The store's IANA time zone (offset of stamps, local day of closures); Europe/Paris by default. */
   readonly timeZone?: string;
+  /** Where the signed heads are anchored outside the machine (at each closure, by the server). */
+  readonly witnesses?: readonly HeadsWitness[];
 }
 
 /** A register's running fiscal state, kept in `journal_registers`. */

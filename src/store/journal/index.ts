@@ -54,7 +54,16 @@ export {
   rowToRecord,
 } from './core.ts';
 export { isJournalError, JOURNAL_ERROR_CODES, JournalError, type JournalErrorCode } from './errors.ts';
-export { advanceHeads, flushHeads, HEADS_DIR, headsFileOf, readHeads, scheduleHeads } from './heads.ts';
+export {
+  advanceHeads,
+  flushHeads,
+  HEADS_DIR,
+  headsFileOf,
+  readHeads,
+  readHeadsDocument,
+  replaceHeads,
+  scheduleHeads,
+} from './heads.ts';
 export {
   clearKeyCache,
   ensureRegisterKeys,

@@ -20,6 +20,7 @@ import {
   type SaleDetail,
   type SalePayload,
 } from '../../fiscal/record.ts';
+import { anchorHeads } from './anchors.ts';
 import { type Db, getRecord, headOf, type JournalContext, type RegisterBatch, withRegister } from './core.ts';
 import { JournalError } from './errors.ts';
 import { flushHeads, readHeads } from './heads.ts';
@@ -456,7 +457,17 @@ export async function closePeriod(
     return done;
   });
   await flushHeads();
+  await anchorAfterClosure(db, ctx, info.register, info.currency);
   return { closures, heads: readHeads(ctx.dataDir, info.register) };
+}
+
+/** The heads sent to the witnesses after a closure; a witness that fails is journaled (JET 1123). */
+async function anchorAfterClosure(db: Db, ctx: JournalContext, register: string, currency: string) {
+  const failures = await anchorHeads(ctx.dataDir, ctx.witnesses ?? [], [register]);
+  if (failures.length === 0) return;
+  await withRegister(db, ctx, register, currency, async (batch) => {
+    for (const { failure } of failures) await jetDraft(batch, 'ANCHOR_FAILED', failure, 'SYSTEME');
+  });
 }
 
 export const closeDay = (db: Db, ctx: JournalContext, input: ClosureInput) =>
