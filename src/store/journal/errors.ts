@@ -18,6 +18,9 @@ export const JOURNAL_ERROR_CODES = [
   'ALREADY_CANCELLED',
   'ALREADY_ISSUED',
   'KEYS_MISSING',
+  'INSTRUMENT_REFUSED',
+  'RETURN_REFUSED',
+  'RIGHT_REQUIRED',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

@@ -53,6 +53,13 @@ export {
 export { isJournalError, JOURNAL_ERROR_CODES, JournalError, type JournalErrorCode } from './errors.ts';
 export { advanceHeads, flushHeads, HEADS_DIR, headsFileOf, readHeads, scheduleHeads } from './heads.ts';
 export {
+  checkedNumber,
+  findInstrument,
+  type InstrumentPayment,
+  type InstrumentView,
+  instrumentByNumber,
+} from './instruments.ts';
+export {
   clearKeyCache,
   ensureRegisterKeys,
   KEYS_DIR,
@@ -92,6 +99,15 @@ export {
   type SaleDocumentName,
 } from './originals.ts';
 export { activeUser, journalNameOf, registerInfo } from './register-data.ts';
+export {
+  REFUND_MODES,
+  type RefundMode,
+  type ReturnDone,
+  type ReturnInput,
+  returnableOf,
+  returnCauses,
+  returnTicket,
+} from './returns.ts';
 export { DEFAULT_TIME_ZONE, localDateOf, offsetMinutesAt } from './time.ts';
 export {
   type ValidatedTicket,
