@@ -7,6 +7,7 @@ import { registerLookupCommand } from './lookup.ts';
 import { registerMailCommands } from './mail.ts';
 import { registerQuoteCommands } from './quote.ts';
 import { registerReceiptCommands } from './receipt.ts';
+import { registerReturnCommands } from './returns.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
 import { registerVerifyCommands } from './verify.ts';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerArchiveCommands(program);
   registerMailCommands(program);
   registerSoftwareCommands(program);
+  registerReturnCommands(program);
 }

@@ -12,9 +12,10 @@ import { currencyOf, formatScaled } from '../../sales/money.ts';
 import { isStoreError } from '../../store/errors.ts';
 import type { Db } from '../../store/journal/index.ts';
 import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { splitInstrumentPayments } from './instrument-payments.ts';
 
 /** A refusal (exit 1) or unreadable input (exit 2), with its JSON and its French message. */
-class CommandFailure extends Error {
+export class CommandFailure extends Error {
   constructor(
     readonly exitCode: 1 | 2,
     readonly errors: readonly { code: string; message: string; field?: string }[],
@@ -27,7 +28,7 @@ class CommandFailure extends Error {
 const journalModule = () => import('../../store/journal/index.ts');
 const scenarioModule = () => import('../../sales/scenario.ts');
 
-function registerNumber(value: string | number | undefined): number {
+export function registerNumber(value: string | number | undefined): number {
   if (value === undefined) return 1;
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isSafeInteger(n) || n < 1) {
@@ -39,7 +40,7 @@ function registerNumber(value: string | number | undefined): number {
 }
 
 /** The user a command acts as when none is given: the register's cashier, else an administrator. */
-async function defaultUser(db: Db, register: number, roles: readonly string[]): Promise<string> {
+export async function defaultUser(db: Db, register: number, roles: readonly string[]): Promise<string> {
   const { registerInfo } = await journalModule();
   const info = await registerInfo(db, register);
   const own = await db
@@ -65,7 +66,7 @@ async function defaultUser(db: Db, register: number, roles: readonly string[]): 
 }
 
 /** Runs a command body: JSON on stdout, French on stderr, the exit code of its failure. */
-async function run(body: () => Promise<unknown>): Promise<void> {
+export async function run(body: () => Promise<unknown>): Promise<void> {
   try {
     const output = await body();
     if (output !== undefined) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
@@ -87,7 +88,7 @@ async function run(body: () => Promise<unknown>): Promise<void> {
   }
 }
 
-function readJsonFile(file: string): unknown {
+export function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -106,7 +107,7 @@ function readJsonFile(file: string): unknown {
   }
 }
 
-function money(amount: number, currency: string): string {
+export function money(amount: number, currency: string): string {
   return formatScaled(amount, currencyOf(currency)?.exponent ?? 2);
 }
 
@@ -171,7 +172,8 @@ export function registerJournalCommands(program: Command): void {
     .action(async (file, options) => {
       await run(async () => {
         const { readScenario } = await scenarioModule();
-        const reading = readScenario(readJsonFile(file));
+        const { scenario, instruments } = splitInstrumentPayments(readJsonFile(file));
+        const reading = readScenario(scenario);
         if (!reading.ok) {
           throw new CommandFailure(
             2,
@@ -200,6 +202,7 @@ export function registerJournalCommands(program: Command): void {
             ...(extra.customer === undefined ? {} : { customer: extra.customer }),
             training: options.training === true,
             ticket: reading.input,
+            ...(instruments.length === 0 ? {} : { instruments }),
           });
           return ticketSummary(done.record, done.replayed);
         });
