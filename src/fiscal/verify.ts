@@ -32,7 +32,8 @@ export type ProblemCode =
   | 'OUT_OF_ORDER'
   | 'CLOSURE_MISMATCH'
   | 'TAIL_TRUNCATED'
-  | 'HEAD_MISMATCH';
+  | 'HEAD_MISMATCH'
+  | 'LEDGER_MISMATCH';
 
 export interface Problem {
   readonly register: string;
@@ -58,6 +59,7 @@ export const PROBLEM_LABELS: Readonly<Record<ProblemCode, string>> = {
   CLOSURE_MISMATCH: 'totaux de clôture faux',
   TAIL_TRUNCATED: 'fin de chaîne supprimée',
   HEAD_MISMATCH: 'tête de chaîne différente',
+  LEDGER_MISMATCH: 'bon ou retour sans écriture signée',
 };
 
 export interface VerificationReport {

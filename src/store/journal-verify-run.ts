@@ -25,6 +25,7 @@ import {
 } from '../fiscal/verify.ts';
 import type { JournalContext } from './journal/core.ts';
 import { flushHeads, readHeads } from './journal/heads.ts';
+import { checkInstrumentRecords } from './journal/instruments-check.ts';
 import { readPublicKeys } from './journal/keys.ts';
 import { appendJet } from './journal/operations.ts';
 import { startVerifyPool, type VerifyPool } from './journal-verify-pool.ts';
@@ -204,12 +205,16 @@ export async function runLiveVerification(
   const operator = options.operator ?? 'SYSTEME';
   // The heads of this process's own commits are written after them: wait for them.
   await flushHeads();
-  const report = await verifyLiveJournal(db, {
+  const journal = await verifyLiveJournal(db, {
     ...(register === undefined ? {} : { register }),
     publicKeysById: readPublicKeys(ctx.dataDir, register),
     expectedHeads: readHeads(ctx.dataDir, register),
     onProgress: options.onProgress,
   });
+  // The instruments' ledger and the returns' index against the signed records (issue 14).
+  const ledger = await checkInstrumentRecords(db, register);
+  const report: VerificationReport =
+    ledger.length === 0 ? journal : { ...journal, ok: false, problems: [...journal.problems, ...ledger] };
   const registers = new Set(report.problems.map((p) => p.register));
   const all = register === undefined ? await registersInJournal(db) : [register];
   const unjournaled: { register: string; message: string }[] = [];

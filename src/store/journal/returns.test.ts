@@ -5,6 +5,7 @@ import { DIALECTS } from '../test-dialects.ts';
 import { flushHeads, readHeads } from './heads.ts';
 import { closeDay, JournalError } from './index.ts';
 import { findInstrument, instrumentByNumber } from './instruments.ts';
+import { checkInstrumentRecords } from './instruments-check.ts';
 import { returnableOf, returnTicket } from './returns.ts';
 import { type JournalFixture, openJournalFixture } from './testing.ts';
 
@@ -287,6 +288,29 @@ for (const dialect of DIALECTS) {
       const after = await footprint(f);
       assert.equal(after.ledger, before.ledger + 1);
       assert.equal((await instrumentByNumber(f.db, number)).balance, 0);
+    });
+
+    test('verify: every ledger row and return link backed by a signed ticket; the ledger refuses UPDATE', async () => {
+      assert.deepEqual(await checkInstrumentRecords(f.db), []);
+      const [row] = await f.db.selectFrom('instrument_ledger').selectAll().limit(1).execute();
+      assert.ok(row);
+      await assert.rejects(
+        f.db
+          .updateTable('instrument_ledger')
+          .set({ amount: 999_999 })
+          .where('number', '=', row.number)
+          .execute(),
+        /interdit|forbidden|refus/i,
+      );
+      // A movement written behind the journal's back (an INSERT the triggers let through) is found.
+      await f.db
+        .insertInto('instrument_ledger')
+        .values({ ...row, entry: 99, amount: 50_000 })
+        .execute();
+      const problems = await checkInstrumentRecords(f.db);
+      assert.equal(problems.length, 1);
+      assert.equal(problems[0]?.code, 'LEDGER_MISMATCH');
+      assert.match(problems[0]?.message ?? '', /le mouvement 99 du bon .* n’est pas dans le ticket signé/);
     });
   });
 }
