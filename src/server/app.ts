@@ -34,6 +34,7 @@ import { importRoutes } from './routes/imports.ts';
 import { lookupRoutes } from './routes/lookups.ts';
 import { mailRoutes } from './routes/mail.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
+import { returnRoutes } from './routes/returns.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -222,6 +223,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     archiveRoutes(api, context, deps.journal);
     settingsRoutes(api, context, deps.journal);
     importRoutes(api, context, deps.journal);
+    returnRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);
