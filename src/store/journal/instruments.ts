@@ -225,6 +225,13 @@ export async function checkRedemptions(
       now,
     );
     if (refusal !== null) throw new JournalError('INSTRUMENT_REFUSED', refusal.message);
+    if (payment.given > payment.amount) {
+      // What is not used stays on the instrument: no change, no new credit note for it.
+      throw new JournalError(
+        'INSTRUMENT_REFUSED',
+        `Le montant pris sur le bon ${formatInstrumentNumber(found.number)} dépasse le reste à payer : indiquez au plus le reste à payer, le solde reste sur le bon.`,
+      );
+    }
     out.push({ number: found.number, amount: payment.amount, entry: found.ledger.length + 1 });
   }
   return out;

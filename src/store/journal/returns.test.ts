@@ -243,6 +243,20 @@ for (const dialect of DIALECTS) {
             1,
             {
               lines: [{ ref: 'MUG', qty: '1', unitPrice: '8.00', vatRate: '20' }],
+              payments: [{ mode: 'CREDIT_NOTE', amount: '9.00' }],
+            },
+            { instruments: [{ payment: 0, number }] },
+          ),
+        'INSTRUMENT_REFUSED',
+        /dépasse le reste à payer/,
+      );
+      await refused(
+        f,
+        () =>
+          f.sell(
+            1,
+            {
+              lines: [{ ref: 'MUG', qty: '1', unitPrice: '8.00', vatRate: '20' }],
               payments: [{ mode: 'CARD', amount: '8.00' }],
             },
             { instruments: [{ payment: 0, number }] },
