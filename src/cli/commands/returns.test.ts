@@ -42,8 +42,17 @@ describe('comptoir return, voucher show, sell with a credit note (real processes
       }),
     );
     const sold = json(await comptoir('sell', sale));
-    const [text, over, badCause] = await Promise.all([
-      comptoir('return', String(sold.number), '--lines', '1:1', '--cause', 'ERREUR', '--refund', 'cash'),
+    const [text, over, badCause, training] = await Promise.all([
+      comptoir(
+        'return',
+        `1-${String(sold.number).padStart(6, '0')}`,
+        '--lines',
+        '1:1',
+        '--cause',
+        'ERREUR',
+        '--refund',
+        'cash',
+      ),
       comptoir(
         'return',
         String(sold.number),
@@ -56,7 +65,10 @@ describe('comptoir return, voucher show, sell with a credit note (real processes
         '--json',
       ),
       comptoir('return', String(sold.number), '--lines', '1:x', '--cause', 'DEFAUT', '--refund', 'cash'),
+      comptoir('return', 'X1-000001', '--lines', '1:1', '--cause', 'DEFAUT', '--refund', 'cash'),
     ]);
+    assert.equal(training.code, 1);
+    assert.match(training.stderr, /un ticket du mode école ne se retourne pas dans le journal réel/);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /Ce ticket modifie le ticket n° 1-000001/);
     assert.match(text.stdout, /Motif du retour : Erreur de caisse/);

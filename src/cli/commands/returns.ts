@@ -67,14 +67,27 @@ export function registerReturnCommands(program: Command): void {
     .option('--json', 'affiche le résultat en JSON')
     .action(async (ticket, options) => {
       await run(async () => {
-        const original = Number(ticket);
-        if (!Number.isSafeInteger(original) || original < 1) {
-          throw new CommandFailure(2, [
-            { code: 'INVALID_INPUT', message: `Numéro de ticket invalide : ${ticket}`, field: 'ticket' },
+        const { parseTicketRef, TicketLookupError } = await import('../../receipts/journal-source.ts');
+        let ref: ReturnType<typeof parseTicketRef>;
+        try {
+          ref = parseTicketRef(ticket.trim());
+        } catch (error) {
+          if (!(error instanceof TicketLookupError)) throw error;
+          throw new CommandFailure(2, [{ code: 'INVALID_INPUT', message: error.message, field: 'ticket' }]);
+        }
+        if (ref.chain !== 'TICKET' || ref.sequence < 1) {
+          // A training ticket (X…) or a closure never comes back into the real journal.
+          throw new CommandFailure(1, [
+            {
+              code: 'RETURN_REFUSED',
+              message: `Le n° ${ticket} n’est pas une vente réelle : ${ref.chain === 'TRAINING' ? 'un ticket du mode école ne se retourne pas dans le journal réel' : 'rien à retourner'}.`,
+              field: 'ticket',
+            },
           ]);
         }
+        const original = ref.sequence;
         const lines = parseReturnLines(options.lines);
-        const register = registerNumber(options.register);
+        const register = registerNumber(options.register ?? ref.register);
         const dataDir = dataDirOf(options.data);
         const { returnTicket, issueOriginals } = await journalModule();
         return withStore(dataDir, async (db) => {

@@ -316,6 +316,9 @@ for (const dialect of DIALECTS) {
           .execute(),
         /interdit|forbidden|refus/i,
       );
+      for (const table of ['instruments', 'instrument_ledger', 'ticket_returns'] as const) {
+        await assert.rejects(f.db.deleteFrom(table).execute(), /inaltérable/, table);
+      }
       // A movement written behind the journal's back (an INSERT the triggers let through) is found.
       await f.db
         .insertInto('instrument_ledger')
