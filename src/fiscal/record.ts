@@ -151,6 +151,20 @@ export interface DetailPayment {
   readonly amount: Minor;
   /** A payment handed in another currency: that amount (its minor unit) and the rate used. */
   readonly foreign?: { readonly currency: string; readonly amount: Minor; readonly rate: string };
+  /**
+   * The numbered instrument this payment redeems (amount > 0) or issues (a refund by credit note,
+   * amount < 0): its number (issue 14).
+   */
+  readonly instrument?: string;
+}
+
+/** What a return ticket modifies (issue 14): the original, the cause, each returned line. */
+export interface ReturnOf {
+  /** The original ticket (same register, TICKET chain). */
+  readonly ticket: RecordRef;
+  readonly cause: { readonly code: string; readonly label: string };
+  /** Per returned line: its 0-based position in the original, quantity and parts' nets (positive). */
+  readonly lines: readonly { readonly line: number; readonly qty: Milli; readonly parts: readonly Minor[] }[];
 }
 
 export interface DetailPerson {
@@ -188,6 +202,8 @@ export interface SaleDetail {
   readonly articleCount: Milli;
   /** Number of article and composition lines. */
   readonly lineCount: number;
+  /** A return: the ticket it modifies, printed « Ce ticket modifie le ticket n° X » (issue 14). */
+  readonly returnOf?: ReturnOf;
 }
 
 /**

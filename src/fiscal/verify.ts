@@ -43,7 +43,8 @@ export type ProblemCode =
   | 'ANCHOR_ROLLBACK'
   | 'ANCHOR_TRUNCATED'
   | 'ANCHOR_FORK'
-  | 'ANCHOR_RESIGNED';
+  | 'ANCHOR_RESIGNED'
+  | 'LEDGER_MISMATCH';
 
 export interface Problem {
   readonly register: string;
@@ -79,6 +80,7 @@ export const PROBLEM_LABELS: Readonly<Record<ProblemCode, string>> = {
   ANCHOR_TRUNCATED: 'fin de chaîne supprimée (ancre)',
   ANCHOR_FORK: 'journal divergent',
   ANCHOR_RESIGNED: 'journal re-signé',
+  LEDGER_MISMATCH: 'bon ou retour sans écriture signée',
 };
 
 export interface VerificationReport {

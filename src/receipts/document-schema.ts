@@ -126,6 +126,8 @@ export const receiptDocumentSchema = z.discriminatedUnion('kind', [
     ...header,
     ...saleBody,
     cancels: text.optional(),
+    modifies: text.optional(),
+    returnCause: text.optional(),
     cancelledBy: text.optional(),
     duplicate,
   }),

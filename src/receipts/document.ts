@@ -194,6 +194,10 @@ export interface CancellationLinks {
   readonly cancels?: string;
   /** « Ce ticket est annulé par le ticket n° … » */
   readonly cancelledBy?: string;
+  /** A return (issue 14): « Ce ticket modifie le ticket n° … » */
+  readonly modifies?: string;
+  /** The return's cause, as printed. */
+  readonly returnCause?: string;
 }
 
 /** A reprint: the original document plus « DUPLICATA », its copy number and its own signature. */

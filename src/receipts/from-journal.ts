@@ -5,6 +5,7 @@
  * Pure: records and settings in, a document out. The same records always give the same document, so a
  * reprint is the same sale plus its duplicate mention.
  */
+
 import {
   type DetailLine,
   DUPLICATE_DOCUMENTS,
@@ -17,6 +18,7 @@ import {
 } from '../fiscal/record.ts';
 import { shortCodeOf } from '../fiscal/signing.ts';
 import { countsOfRecords, tillEntries } from '../fiscal/till.ts';
+import { formatInstrumentNumber } from '../sales/instruments.ts';
 import { currencyOf, rescale } from '../sales/money.ts';
 import type {
   ClosureReport,
@@ -326,9 +328,11 @@ function saleBodyOf(p: SalePayload, settings: DocumentSettings): SaleBody {
   const givesBack = d.change < 0;
   const payments: Payment[] = d.payments.map((x) => ({
     label:
-      x.foreign === undefined
-        ? x.label
-        : `${x.label} (${x.foreign.amount / 10 ** (currencyOf(x.foreign.currency)?.exponent ?? 2)} ${x.foreign.currency})`,
+      x.foreign !== undefined
+        ? `${x.label} (${x.foreign.amount / 10 ** (currencyOf(x.foreign.currency)?.exponent ?? 2)} ${x.foreign.currency})`
+        : x.instrument !== undefined
+          ? `${x.label} n° ${formatInstrumentNumber(x.instrument)}`
+          : x.label,
     amount: givesBack ? x.amount : x.given,
   }));
   if (d.creditNote !== 0) payments.push({ label: "Bon d'avoir émis", amount: -d.creditNote });
@@ -392,6 +396,12 @@ export function saleTicketOf(record: JournalRecord, settings: DocumentSettings):
     ...peopleOf(p, settings),
     ...(training ? { training: true } : {}),
     ...(p.cancels === undefined ? {} : { cancels: ticketNumberOf(p.cancels.register, p.cancels.sequence) }),
+    ...(p.detail?.returnOf === undefined
+      ? {}
+      : {
+          modifies: ticketNumberOf(p.detail.returnOf.ticket.register, p.detail.returnOf.ticket.sequence),
+          returnCause: p.detail.returnOf.cause.label,
+        }),
     ...saleBodyOf(p, settings),
   };
 }

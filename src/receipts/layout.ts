@@ -301,6 +301,8 @@ function sale(b: Builder, doc: SaleTicket): void {
   if (doc.cancelledBy !== undefined) {
     b.text(`Ce ticket est annulé par le ticket n° ${doc.cancelledBy}`, 'left', true);
   }
+  if (doc.modifies !== undefined) b.text(`Ce ticket modifie le ticket n° ${doc.modifies}`, 'left', true);
+  if (doc.returnCause !== undefined) b.text(`Motif du retour : ${doc.returnCause}`, 'left', true);
   b.rule();
   saleBody(b, doc);
 }

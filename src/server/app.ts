@@ -37,6 +37,7 @@ import { mailRoutes } from './routes/mail.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
 import { registerRoutes } from './routes/registers.ts';
+import { returnRoutes } from './routes/returns.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -246,6 +247,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     userRoutes(api, context, deps.journal);
     registerRoutes(api, context, deps.journal);
     referenceRoutes(api, context, deps.journal);
+    returnRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);

@@ -25,7 +25,8 @@ import {
 } from '../fiscal/verify.ts';
 import { type HeadsWitness, headsAndAnchorProblems } from './journal/anchors.ts';
 import type { JournalContext } from './journal/core.ts';
-import { flushHeads } from './journal/heads.ts';
+import { flushHeads, readHeads } from './journal/heads.ts';
+import { checkInstrumentRecords } from './journal/instruments-check.ts';
 import { readPublicKeys } from './journal/keys.ts';
 import { appendJet } from './journal/operations.ts';
 import { startVerifyPool, type VerifyPool } from './journal-verify-pool.ts';
@@ -223,7 +224,9 @@ export async function runLiveVerification(
     expectedHeads,
     onProgress: options.onProgress,
   });
-  const problems = [...extra, ...live.problems];
+  // The instruments' ledger and the returns' index against the signed records (issue 14).
+  const ledger = await checkInstrumentRecords(db, register);
+  const problems = [...extra, ...live.problems, ...ledger];
   const report: VerificationReport = { ...live, ok: problems.length === 0, problems };
   const registers = new Set(report.problems.map((p) => p.register));
   const all = register === undefined ? await registersInJournal(db) : [register];

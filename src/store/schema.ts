@@ -308,6 +308,11 @@ export interface Database {
   mail_settings: MailSettingsTable;
   register_shortcuts: RegisterShortcutsTable;
   till_days: TillDaysTable;
+  return_causes: ReturnCausesTable;
+  instrument_kinds: InstrumentKindsTable;
+  instruments: InstrumentsTable;
+  instrument_ledger: InstrumentLedgerTable;
+  ticket_returns: TicketReturnsTable;
 }
 
 /** An article shortcut button of a register (migration 0010, `src/store/shortcuts.ts`). */
@@ -443,4 +448,50 @@ export interface MailSettingsTable {
   /** JSON text, see `mailSettingsSchema`. */
   settings: Generated<string>;
   updated_at: string;
+}
+
+/** The store's return causes (migration 0016, issue 14): a setting. */
+export interface ReturnCausesTable {
+  code: string;
+  label: string;
+  active: Flag;
+}
+
+/** Each instrument kind's validity in days, null for none (migration 0016): a setting. */
+export interface InstrumentKindsTable {
+  kind: string;
+  validity_days: number | null;
+}
+
+/** A numbered instrument issued (migration 0016): append-only. */
+export interface InstrumentsTable {
+  number: string;
+  kind: string;
+  currency: string;
+  issued_at: string;
+  expires_at: string | null;
+  register: string;
+  chain: string;
+  sequence: number;
+  customer: string;
+}
+
+/** One movement of an instrument (migration 0016): append-only; the balance is the sum. */
+export interface InstrumentLedgerTable {
+  number: string;
+  entry: number;
+  amount: Minor;
+  register: string;
+  chain: string;
+  sequence: number;
+  at: string;
+  operator: string;
+}
+
+/** Which ticket a return ticket modifies (migration 0016): append-only. */
+export interface TicketReturnsTable {
+  register: string;
+  sequence: number;
+  original_sequence: number;
+  cause: string;
 }

@@ -9,6 +9,7 @@ import { registerLookupCommand } from './lookup.ts';
 import { registerMailCommands } from './mail.ts';
 import { registerQuoteCommands } from './quote.ts';
 import { registerReceiptCommands } from './receipt.ts';
+import { registerReturnCommands } from './returns.ts';
 import { registerSellCommand } from './sell.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerSellCommand(program);
   registerTillCommands(program);
   registerHeadsCommands(program);
+  registerReturnCommands(program);
 }

@@ -39,7 +39,7 @@ export function registerNumber(value: string | number | undefined): number {
 }
 
 /** The user a command acts as when none is given: the register's cashier, else an administrator. */
-async function defaultUser(db: Db, register: number, roles: readonly string[]): Promise<string> {
+export async function defaultUser(db: Db, register: number, roles: readonly string[]): Promise<string> {
   const { registerInfo } = await journalModule();
   const info = await registerInfo(db, register);
   const own = await db
@@ -110,7 +110,7 @@ export function readJsonFile(file: string): unknown {
   }
 }
 
-function money(amount: number, currency: string): string {
+export function money(amount: number, currency: string): string {
   return formatScaled(amount, currencyOf(currency)?.exponent ?? 2);
 }
 

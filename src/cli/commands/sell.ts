@@ -5,6 +5,7 @@
  * catalogue's (or a line amount) needs the « changement de prix » right; a discount over the
  * register's limit needs « remise au-delà de la limite ». A refusal writes nothing but its event.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
 import type { Kysely } from 'kysely';
@@ -14,6 +15,7 @@ import type { ArticleHit } from '../../store/lookup.ts';
 import type { Database } from '../../store/schema.ts';
 import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { authenticateOperator, type Operator, operatorCredentials, USER_OPTION } from '../operator.ts';
+import { splitInstrumentPayments } from './instrument-payments.ts';
 import {
   JournalCommandFailure,
   readJsonFile,
@@ -175,7 +177,8 @@ export function registerSellCommand(program: Command): void {
     .option('--training', 'mode école : journalisé à part, compté dans aucun total')
     .action(async (file, options) => {
       await runJournalCommand(async () => {
-        const raw = readJsonFile(file);
+        // Instrument payments ({mode, number, amount}): the number taken out, redeemed by the journal.
+        const { scenario: raw, instruments } = splitInstrumentPayments(readJsonFile(file));
         const rawRegister = isObject(raw) ? raw.register : undefined;
         const register = registerNumber(
           typeof rawRegister === 'number' || typeof rawRegister === 'string' ? rawRegister : undefined,
@@ -240,6 +243,7 @@ export function registerSellCommand(program: Command): void {
               training: options.training === true,
               // The register's limits apply; going over them is the user's own right, never the file's.
               ticket: { ...reading.input, override: operator.rights.includes('discount_over_limit') },
+              ...(instruments.length === 0 ? {} : { instruments }),
             });
             return ticketSummary(done.record, done.replayed);
           },

@@ -28,6 +28,8 @@ export const JOURNAL_ERROR_CODES = [
   'REASON_REQUIRED',
   'RIGHT_REQUIRED',
   'CASH_OUT_OVER_EXPECTED',
+  'INSTRUMENT_REFUSED',
+  'RETURN_REFUSED',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

@@ -65,6 +65,13 @@ export {
   scheduleHeads,
 } from './heads.ts';
 export {
+  checkedNumber,
+  findInstrument,
+  type InstrumentPayment,
+  type InstrumentView,
+  instrumentByNumber,
+} from './instruments.ts';
+export {
   clearKeyCache,
   ensureRegisterKeys,
   KEYS_DIR,
@@ -105,6 +112,15 @@ export {
   type SaleDocumentName,
 } from './originals.ts';
 export { activeUser, journalNameOf, registerInfo } from './register-data.ts';
+export {
+  REFUND_MODES,
+  type RefundMode,
+  type ReturnDone,
+  type ReturnInput,
+  returnableOf,
+  returnCauses,
+  returnTicket,
+} from './returns.ts';
 export {
   type ClosedTill,
   type CloseTillInput,

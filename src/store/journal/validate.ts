@@ -29,6 +29,7 @@ import {
   withRegister,
 } from './core.ts';
 import { JournalError } from './errors.ts';
+import { checkRedemptions, type InstrumentPayment, recordRedemptions } from './instruments.ts';
 import {
   activeUser,
   articlesByRef,
@@ -59,6 +60,8 @@ export interface ValidateTicketInput {
    * regime and discount limits are replaced by the register's and the customer's.
    */
   readonly ticket: TicketInput;
+  /** Payments that redeem a numbered instrument (issue 14): their position and the number. */
+  readonly instruments?: readonly InstrumentPayment[];
 }
 
 export interface ValidatedTicket {
@@ -260,6 +263,22 @@ export function salePayloadOf(parts: SaleParts): SalePayload {
   };
 }
 
+/** Names on each payment's detail the instrument it redeems (the number is signed with the sale). */
+function withInstruments(payload: SalePayload, wanted: readonly InstrumentPayment[]): SalePayload {
+  if (wanted.length === 0 || payload.detail === undefined) return payload;
+  const numbers = new Map(wanted.map((w) => [w.payment, w.number.replace(/[\s-]/g, '')]));
+  return {
+    ...payload,
+    detail: {
+      ...payload.detail,
+      payments: payload.detail.payments.map((p, i) => {
+        const number = numbers.get(i);
+        return number === undefined ? p : { ...p, instrument: number };
+      }),
+    },
+  };
+}
+
 /**
  * Refuses a sale when the register's last daily closure (or its first sale) is over 24 hours old, as
  * its signed records tell (the unsigned running columns are rebuilt from them when they disagree).
@@ -355,6 +374,9 @@ export async function validateTicket(
     customer: input.customer ?? null,
     training,
     ticket: input.ticket,
+    ...(input.instruments === undefined || input.instruments.length === 0
+      ? {}
+      : { instruments: input.instruments }),
   });
   return withRegister(db, ctx, info.register, info.currency, async (batch) => {
     const trx = batch.trx;
@@ -402,10 +424,15 @@ export async function validateTicket(
       await checkClosureDue(batch);
       await requireOpenDay(trx, info);
     }
+    const wanted = input.instruments ?? [];
+    if (training && wanted.length > 0) {
+      throw new JournalError('INSTRUMENT_REFUSED', 'Un bon ne s’utilise pas en mode école.');
+    }
+    const redemptions = await checkRedemptions(trx, wanted, result.payments, info.currency, batch.now);
     const refs = result.lines.flatMap((l) =>
       l.kind === 'article' ? [l.ref] : [l.ref, ...l.components.map((c) => c.ref)],
     );
-    const payload = salePayloadOf({
+    const computed = salePayloadOf({
       result,
       input: engineInput,
       currency: input.ticket.currency,
@@ -416,6 +443,7 @@ export async function validateTicket(
       labels: modes,
       articles: await articlesByRef(trx, refs),
     });
+    const payload = withInstruments(computed, wanted);
     const record = await batch.append({
       register: info.register,
       type: training ? 'TRAINING' : 'TICKET',
@@ -423,6 +451,7 @@ export async function validateTicket(
       payload,
     });
     if (!training) countSale(batch, payload.totalTtc);
+    await recordRedemptions(trx, redemptions, record, cashier.code, batch.now);
     await rememberKey(batch, key, digest, record);
     await hooks.afterAppend?.(trx, record);
     return { record: record as ValidatedTicket['record'], number: record.sequence, replayed: false };

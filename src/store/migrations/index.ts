@@ -12,6 +12,7 @@ import { migration0006 } from './0006-price-history.ts';
 import { migration0009 } from './0009-issued-originals.ts';
 import { migration0010 } from './0010-register-shortcuts.ts';
 import { migration0015 } from './0015-till-days.ts';
+import { migration0016 } from './0016-returns-instruments.ts';
 import { migration0019 } from './0019-customer-anonymised.ts';
 
 export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['0010-register-shortcuts', migration0010],
   ['0015-till-days', migration0015],
   ['0019-customer-anonymised', migration0019],
+  ['0016-returns-instruments', migration0016],
 ];
 
 /** Kysely's provider over the in-code list (no directory scanning, works from any bundle). */
