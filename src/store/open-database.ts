@@ -110,7 +110,9 @@ async function pgliteDialect(dataDir: string | undefined): Promise<PGliteDialect
 
 /** Brings the schema up to date; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Capabilities built side by side number their migrations apart (0015 till, 0016 returns…): a store
+  // that ran a later-numbered one first still takes an earlier-numbered newcomer.
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '?';
