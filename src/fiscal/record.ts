@@ -364,6 +364,12 @@ export const JET_CODES = {
   TICKET_ABANDONED: 1090,
   LINE_VOIDED: 1091,
   FORBIDDEN_WRITE_REFUSED: 1100,
+  DRAWER_OPENED: 1190,
+  PRINT_WAITING: 1191,
+  CARD_REQUEST: 1195,
+  CARD_ANSWER: 1196,
+  CARD_NO_ANSWER: 1197,
+  CARD_CONFIRMED: 1198,
 } as const;
 export type JetCodeName = keyof typeof JET_CODES;
 
@@ -396,6 +402,12 @@ export const JET_LABELS: Readonly<Record<JetCodeName, string>> = {
   TICKET_ABANDONED: 'Ticket abandonné avant validation',
   LINE_VOIDED: 'Ligne annulée',
   FORBIDDEN_WRITE_REFUSED: "Tentative refusée de modification ou de suppression d'un enregistrement",
+  DRAWER_OPENED: 'Ouverture du tiroir-caisse sans vente',
+  PRINT_WAITING: 'Impression en attente (imprimante injoignable)',
+  CARD_REQUEST: 'Demande de paiement au terminal de paiement',
+  CARD_ANSWER: 'Réponse du terminal de paiement',
+  CARD_NO_ANSWER: 'Terminal de paiement sans réponse',
+  CARD_CONFIRMED: 'Paiement par carte confirmé sans réponse du terminal',
 };
 
 export interface JetPayload {

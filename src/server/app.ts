@@ -33,6 +33,7 @@ import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { lookupRoutes } from './routes/lookups.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { printingRoutes } from './routes/printing.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -225,6 +226,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);
+  printingRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
 
   app.addHook('onClose', async () => {

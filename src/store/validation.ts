@@ -225,6 +225,37 @@ export const registerSettingsSchema = z.object({
   receiptThreshold: nonNegative.default(0),
   /** Autonomous register: sells without the server and synchronises later. */
   autonomous: z.boolean().default(false),
+  /**
+   * Where this register prints (issue 15): `tcp://HOST:PORT` (a network ESC/POS printer, raw 9100),
+   * `file:PATH` (a device file), `browser` (the till's print dialog, 80 mm page), or '' (none).
+   */
+  printer: z
+    .object({
+      target: z
+        .string()
+        .trim()
+        .refine(
+          (t) => t === '' || t === 'browser' || /^tcp:\/\/[^\s:/]+:\d{1,5}$/.test(t) || /^file:.+$/.test(t),
+          'Imprimante attendue : tcp://HÔTE:PORT, file:CHEMIN ou browser',
+        )
+        .default(''),
+      columns: z.union([z.literal(48), z.literal(32)]).default(48),
+    })
+    .prefault({}),
+  /** The card terminal over Caisse-AP (issue 15): `HOST:PORT` ('' for none) and the answer timeout. */
+  terminal: z
+    .object({
+      address: z
+        .string()
+        .trim()
+        .refine(
+          (t) => t === '' || /^[^\s:/]+:\d{1,5}$/.test(t),
+          'Terminal attendu : HÔTE:PORT (port 8888 en général)',
+        )
+        .default(''),
+      timeoutMs: z.number().int().min(1000).max(600_000).default(120_000),
+    })
+    .prefault({}),
 });
 export type RegisterSettings = z.output<typeof registerSettingsSchema>;
 

@@ -5,6 +5,7 @@ import { registerInitCommand } from './init.ts';
 import { registerJournalCommands } from './journal.ts';
 import { registerLookupCommand } from './lookup.ts';
 import { registerMailCommands } from './mail.ts';
+import { registerPrinterCommands } from './printer.ts';
 import { registerQuoteCommands } from './quote.ts';
 import { registerReceiptCommands } from './receipt.ts';
 import { registerServeCommands } from './serve.ts';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerArchiveCommands(program);
   registerMailCommands(program);
   registerSoftwareCommands(program);
+  registerPrinterCommands(program);
 }

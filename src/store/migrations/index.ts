@@ -11,6 +11,7 @@ import { migration0005 } from './0005-article-issues.ts';
 import { migration0006 } from './0006-price-history.ts';
 import { migration0009 } from './0009-issued-originals.ts';
 import { migration0010 } from './0010-register-shortcuts.ts';
+import { migration0017 } from './0017-hardware.ts';
 
 export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
   ['0001-reference-data', migration0001],
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['0006-price-history', migration0006],
   ['0009-issued-originals', migration0009],
   ['0010-register-shortcuts', migration0010],
+  ['0017-hardware', migration0017],
 ];
 
 /** Kysely's provider over the in-code list (no directory scanning, works from any bundle). */
