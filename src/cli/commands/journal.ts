@@ -158,6 +158,95 @@ function closureSummary(record: JournalRecord) {
   };
 }
 
+/** A scenario's `receipt` (`paper`, `email`, `none`), checked before anything is written. */
+function receiptChoice(
+  value: unknown,
+  email: unknown,
+): { choice: 'print' | 'email' | 'none'; email: string | null } | undefined {
+  if (value === undefined) return undefined;
+  const choices = { paper: 'print', email: 'email', none: 'none' } as const;
+  if (typeof value !== 'string' || !(value in choices)) {
+    throw new CommandFailure(2, [
+      {
+        code: 'INVALID_INPUT',
+        message: `receipt : « ${String(value)} » invalide (paper, email ou none)`,
+        field: 'receipt',
+      },
+    ]);
+  }
+  if (email !== undefined && (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
+    throw new CommandFailure(2, [
+      {
+        code: 'INVALID_INPUT',
+        message: `email : adresse e-mail invalide (${String(email)})`,
+        field: 'email',
+      },
+    ]);
+  }
+  return { choice: choices[value as keyof typeof choices], email: typeof email === 'string' ? email : null };
+}
+
+/**
+ * The receipt choice of a sold scenario, as the register's dialog makes it: the paper goes to the
+ * register's printer (its queue), the e-mail to the outbox (the customer's address when none given).
+ */
+async function handReceiptOver(
+  db: Db,
+  dataDir: string,
+  record: JournalRecord,
+  receipt: { choice: 'print' | 'email' | 'none'; email: string | null },
+) {
+  const { handOver } = await import('../../mail/hand-over.ts');
+  const { MailError } = await import('../../mail/errors.ts');
+  const { VERSION } = await import('../version.ts');
+  const register = Number(record.register);
+  let email = receipt.email;
+  if (receipt.choice === 'email' && email === null && 'customer' in record.payload) {
+    const row = await db
+      .selectFrom('customers')
+      .select('email')
+      .where('code', '=', String(record.payload.customer))
+      .executeTakeFirst();
+    email = row === undefined || row.email === '' ? null : row.email;
+    if (email === null) {
+      throw new CommandFailure(1, [
+        {
+          code: 'EMAIL_REQUIRED',
+          message: `Ticket n° ${record.sequence} validé, mais sans adresse e-mail pour le ticket : ajoutez "email" au scénario`,
+          field: 'email',
+        },
+      ]);
+    }
+  }
+  const ctx = commandJournalContext(dataDir);
+  try {
+    const done = await handOver(
+      db,
+      { journal: ctx, software: { name: 'Comptoir', version: VERSION } },
+      {
+        sale: { register, number: record.sequence },
+        choice: receipt.choice,
+        email,
+        now: ctx.now(),
+        operator:
+          record.type === 'TICKET' ? String((record.payload as { operator?: string }).operator ?? '') : '',
+      },
+    );
+    return {
+      choice: receipt.choice === 'print' ? 'paper' : receipt.choice,
+      emailQueued: done.queued !== null,
+      duplicates: [...(done.duplicates ?? [])],
+      printer: done.print?.printer ?? 'none',
+      printJobs: [...(done.print?.jobs ?? [])],
+      printError: done.print?.error ?? null,
+    };
+  } catch (error) {
+    if (error instanceof MailError)
+      throw new CommandFailure(1, [{ code: error.code, message: error.message }]);
+    throw error;
+  }
+}
+
 export function registerJournalCommands(program: Command): void {
   program
     .command('sell')
@@ -187,8 +276,11 @@ export function registerJournalCommands(program: Command): void {
           customer?: string;
           seller?: string;
           idempotencyKey?: string;
+          receipt?: unknown;
+          email?: unknown;
         };
         const register = registerNumber(extra.register);
+        const receipt = receiptChoice(extra.receipt, extra.email);
         const dataDir = dataDirOf(options.data);
         const { validateTicket } = await journalModule();
         return withStore(dataDir, async (db) => {
@@ -201,7 +293,9 @@ export function registerJournalCommands(program: Command): void {
             training: options.training === true,
             ticket: reading.input,
           });
-          return ticketSummary(done.record, done.replayed);
+          const summary = ticketSummary(done.record, done.replayed);
+          if (receipt === undefined || done.replayed || done.record.type !== 'TICKET') return summary;
+          return { ...summary, receipt: await handReceiptOver(db, dataDir, done.record, receipt) };
         });
       });
     });
