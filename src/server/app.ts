@@ -27,6 +27,7 @@ import type { Books, Db, EventJournal, HeldTickets, ReceiptDelivery } from './po
 import { Rights } from './rights.ts';
 import { archiveRoutes } from './routes/archives.ts';
 import { articleRoutes } from './routes/articles.ts';
+import { cardRoutes } from './routes/card.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -227,6 +228,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);
   printingRoutes(api, context);
+  cardRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
 
   app.addHook('onClose', async () => {

@@ -28,6 +28,7 @@ export const RIGHT_LABELS: Readonly<Record<Right, string>> = {
   change_price: 'changement de prix',
   manage_settings: 'paramètres',
   export_archive: 'export des archives',
+  confirm_card: 'confirmation d’un paiement par carte resté sans réponse du terminal',
 };
 
 export interface Granted {

@@ -330,6 +330,7 @@ export interface CardPaymentsTable {
   id: Generated<number>;
   register_number: number;
   attempt: string;
+  ticket: string;
   direction: string;
   amount_asked: number;
   amount_paid: number;

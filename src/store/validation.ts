@@ -289,6 +289,7 @@ export const RIGHTS = [
   'change_price',
   'manage_settings',
   'export_archive',
+  'confirm_card',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
@@ -305,6 +306,7 @@ export const DEFAULT_RIGHTS: Readonly<Record<Role, readonly Right[]>> = {
     'closure',
     'change_price',
     'export_archive',
+    'confirm_card',
   ],
   admin: RIGHTS,
 };

@@ -1,7 +1,7 @@
 /**
  * The counter's hardware (issue 15): the print queue of each register's printer, and the card
- * payments answered by the Caisse-AP terminal. Neither is a fiscal record (the sale is); a print job
- * changes state as it is sent, a card payment is written once.
+ * payments asked of the Caisse-AP terminal. Neither is a fiscal record (the sale is; every attempt and
+ * answer is also a JET event); a print job changes state as it is sent, a card payment as it is answered.
  */
 import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
 import { sqlFamilyOf } from '../engine.ts';
@@ -39,12 +39,17 @@ export const migration0017: Migration = {
       .addColumn('register_number', 'integer', (c) => c.notNull())
       /** The attempt's identifier (CJ echo is the protocol's; this one is ours, a UUID). */
       .addColumn('attempt', 'text', (c) => c.notNull().unique())
+      /** The register's ticket (server ticket id) the payment is for. */
+      .addColumn('ticket', 'text', (c) => c.notNull())
       /** `0` payment, `1` refund (Caisse-AP `CD`). */
       .addColumn('direction', 'text', (c) => c.notNull())
       .addColumn('amount_asked', 'integer', (c) => c.notNull())
       /** The answered `CB` (can be lower than asked), 0 when not done. */
       .addColumn('amount_paid', 'integer', (c) => c.notNull())
-      /** `done`, `refused`, `unknown` (no answer), `confirmed` (a manager said it went through). */
+      /**
+       * `pending` (sent, waiting), `done`, `refused`, `failed` (the terminal never got it), `unknown`
+       * (no answer after it was sent), then `confirmed` or `denied` by a manager.
+       */
       .addColumn('outcome', 'text', (c) => c.notNull())
       /** `AF` when not done. */
       .addColumn('reason', 'text')
