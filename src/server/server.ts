@@ -12,6 +12,7 @@ import { printOnlyReceipts } from './adapters.ts';
 import { type App, buildApp } from './app.ts';
 import { loadConfig, type ServerConfigInput } from './config.ts';
 import type { HealthProbes } from './context.ts';
+import { type DemoHardware, startDemoHardware } from './demo-hardware.ts';
 import { journalBooks, journalEvents, journalHeads, journalHeldTickets } from './journal-adapters.ts';
 import { mailReceipts } from './mail-adapter.ts';
 import type { Books, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
@@ -24,6 +25,8 @@ export interface ServeOptions {
   readonly overrides?: ServerConfigInput;
   /** Where the lines for the person at the terminal go. */
   readonly print: (line: string) => void;
+  /** Run a card terminal simulator and a fake printer for register 1 (the demo, `npm start`). */
+  readonly demoHardware?: boolean;
 }
 
 export interface Plugged {
@@ -86,6 +89,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     await db.destroy();
     throw error;
   }
+  let hardware: DemoHardware | undefined;
+  if (options.demoHardware === true) hardware = await startDemoHardware(db, options.print);
   const journal: JournalContext = {
     dataDir: options.dataDir,
     now: () => new Date(),
@@ -126,6 +131,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     url = await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
+    await hardware?.stop();
     await db.destroy();
     throw error;
   }
@@ -156,6 +162,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         await announce('APPLICATION_STOP');
         // The chain heads of those last events are on disk before `close` says it is done.
         await flushHeads();
+        await hardware?.stop();
         await db.destroy();
       })();
       return closing;

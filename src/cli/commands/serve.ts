@@ -11,6 +11,10 @@ export function registerServeCommands(program: Command): void {
     .option(...DATA_OPTION)
     .option('--port <port>', 'port d’écoute (défaut : $COMPTOIR_PORT, sinon 3000)')
     .option('--host <host>', 'adresse d’écoute (défaut : 127.0.0.1)')
+    .option(
+      '--demo-hardware',
+      'démonstration : terminal de paiement simulé (8888) et imprimante factice (9100) pour la caisse 1',
+    )
     .action(async (options) => {
       const port = options.port === undefined ? undefined : Number(options.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
@@ -29,6 +33,7 @@ export function registerServeCommands(program: Command): void {
             ...(options.host === undefined ? {} : { host: options.host }),
           },
           print,
+          demoHardware: options.demoHardware === true,
         });
       } catch (error) {
         process.stderr.write(
