@@ -7,8 +7,8 @@
 import { loadavg } from 'node:os';
 import { startFakePrinter } from '../src/receipts/testing/fake-printer.ts';
 import { call, login, PINS, startTestServer } from '../src/server/testing.ts';
-import { flushHeads } from '../src/store/journal/index.ts';
 import type { TicketView } from '../src/server/ticket-view.ts';
+import { flushHeads } from '../src/store/journal/index.ts';
 import { startTerminalSimulator } from '../src/terminal/simulator.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
