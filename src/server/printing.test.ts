@@ -119,4 +119,21 @@ describe('printing at validation', () => {
     assert.equal(printer.jobs.length, before + 1);
     assert.deepEqual(await pendingPrintJobs(server.db, 1), []);
   });
+
+  test('a job left waiting goes out first with the paper of the next sale, each once', async () => {
+    await printer.stop();
+    const before = printer.jobs.length;
+    const first = await sale('print-next-1', 'CARD');
+    const waiting = await post(`/api/tickets/${first}/receipt`, { choice: 'print' });
+    assert.notEqual(waiting.receipt?.print?.error, null);
+    await printer.start();
+    const second = await sale('print-next-2', 'CARD');
+    const printed = await post(`/api/tickets/${second}/receipt`, { choice: 'print' });
+    assert.equal(printed.receipt?.print?.error, null);
+    await printer.waitForJobs(before + 2);
+    assert.match(printer.jobs[before]?.text ?? '', new RegExp(`TICKET 1-0*${waiting.sale?.number}\\b`));
+    assert.match(printer.jobs[before + 1]?.text ?? '', new RegExp(`TICKET 1-0*${printed.sale?.number}\\b`));
+    assert.equal(printer.jobs.length, before + 2);
+    assert.deepEqual(await pendingPrintJobs(server.db, 1), []);
+  });
 });
