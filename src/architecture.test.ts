@@ -10,8 +10,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['sales', 'fiscal'],
   receipts: ['sales', 'fiscal', 'store'],
   mail: ['sales', 'fiscal', 'store', 'receipts'],
-  server: ['sales', 'fiscal', 'store', 'receipts', 'mail'],
-  cli: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'server'],
+  server: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'terminal'],
+  cli: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'server', 'terminal'],
+  terminal: [],
 };
 /** Layers that must stay pure: no node: module at all (fiscal may use node:crypto only). */
 const NODE_MODULES_ALLOWED: Record<string, readonly string[]> = {

@@ -413,6 +413,12 @@ export const JET_CODES = {
   X_READING: 1153,
   TILL_CLOSED: 1154,
   CHEQUE_KEY_FORCED: 1155,
+  DRAWER_OPENED: 1190,
+  PRINT_WAITING: 1191,
+  CARD_REQUEST: 1195,
+  CARD_ANSWER: 1196,
+  CARD_NO_ANSWER: 1197,
+  CARD_CONFIRMED: 1198,
   PERSONAL_DATA_ERASED: 1220,
 } as const;
 export type JetCodeName = keyof typeof JET_CODES;
@@ -459,6 +465,12 @@ export const JET_LABELS: Readonly<Record<JetCodeName, string>> = {
   X_READING: 'Lecture X (état de caisse sans remise à zéro)',
   TILL_CLOSED: 'Comptage et fermeture de la journée de caisse',
   CHEQUE_KEY_FORCED: 'Chèque accepté malgré une clé RLMC fausse',
+  DRAWER_OPENED: 'Ouverture du tiroir-caisse sans vente',
+  PRINT_WAITING: 'Impression en attente (imprimante injoignable)',
+  CARD_REQUEST: 'Demande de paiement au terminal de paiement',
+  CARD_ANSWER: 'Réponse du terminal de paiement',
+  CARD_NO_ANSWER: 'Terminal de paiement sans réponse',
+  CARD_CONFIRMED: 'Paiement par carte confirmé sans réponse du terminal',
   PERSONAL_DATA_ERASED: "Effacement des données personnelles d'un client (RGPD)",
 };
 

@@ -116,3 +116,22 @@ export function renderEscPos(doc: ReceiptDocument, options: EscPosOptions = {}):
   if (options.openDrawer === true) encoder.pulse();
   return encoder.encode();
 }
+
+/** The cash-drawer pulse alone (a cash sale with no paper, or the « ouvrir le tiroir » key). */
+export function drawerPulseEscPos(): Uint8Array {
+  return new ReceiptPrinterEncoder({ language: 'esc-pos' }).initialize().pulse().encode();
+}
+
+/** A printer's test page: the lines given, then the French letters and "€" to check the code page. */
+export function testPageEscPos(lines: readonly string[], columns = 48): Uint8Array {
+  const encoder = new ReceiptPrinterEncoder({
+    language: 'esc-pos',
+    columns,
+    newline: '\n',
+    codepageMapping: 'epson',
+  });
+  encoder.initialize().codepage('windows1252').align('center').bold(true).line('PAGE DE TEST').bold(false);
+  for (const line of lines) encoder.line(line);
+  encoder.line('éèêàçùœ ÉÈÀÇŒ 12,50 €').line('-'.repeat(columns)).align('left').cut('partial');
+  return encoder.encode();
+}

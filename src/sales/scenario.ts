@@ -74,6 +74,10 @@ const extraShape = {
     .optional(),
   seller: z.string().min(1).max(64).optional(),
   idempotencyKey: z.string().min(1).max(128).optional(),
+  /** `sell`: the receipt choice of the register's dialog, `paper`, `email` or `none` (issue 15). */
+  receipt: z.string().max(20).optional(),
+  /** `sell`: the address of an e-mailed receipt (the customer's when absent). */
+  email: z.string().max(200).optional(),
 };
 
 const ScenarioSchema = z.strictObject({
@@ -180,6 +184,8 @@ class ScenarioReader {
     if (customer?.code !== undefined) extra.customer = customer.code;
     if (seller !== undefined) extra.seller = seller;
     if (idempotencyKey !== undefined) extra.idempotencyKey = idempotencyKey;
+    if (top.receipt !== undefined) extra.receipt = top.receipt;
+    if (top.email !== undefined) extra.email = top.email;
     return {
       input: {
         currency: this.currency,

@@ -27,6 +27,7 @@ import type { Books, Db, EventJournal, HeldTickets, ReceiptDelivery } from './po
 import { Rights } from './rights.ts';
 import { archiveRoutes } from './routes/archives.ts';
 import { articleRoutes } from './routes/articles.ts';
+import { cardRoutes } from './routes/card.ts';
 import { customerRightsRoutes } from './routes/customer-rights.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { documentRoutes } from './routes/documents.ts';
@@ -34,6 +35,7 @@ import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { lookupRoutes } from './routes/lookups.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { printingRoutes } from './routes/printing.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
 import { registerRoutes } from './routes/registers.ts';
@@ -251,6 +253,8 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);
+  printingRoutes(api, context);
+  cardRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
 
   app.addHook('onClose', async () => {

@@ -100,6 +100,12 @@ const JET_OF: Readonly<Record<EventKind, JetCodeName>> = {
   RIGHT_REFUSED: 'RIGHTS_OVERRIDE',
   RIGHTS_OVERRIDE: 'RIGHTS_OVERRIDE',
   TICKET_ABANDONED: 'TICKET_ABANDONED',
+  DRAWER_OPENED: 'DRAWER_OPENED',
+  PRINT_WAITING: 'PRINT_WAITING',
+  CARD_REQUEST: 'CARD_REQUEST',
+  CARD_ANSWER: 'CARD_ANSWER',
+  CARD_NO_ANSWER: 'CARD_NO_ANSWER',
+  CARD_CONFIRMED: 'CARD_CONFIRMED',
 };
 
 const RESULT_OF: Readonly<Record<EventKind, string>> = {
@@ -113,6 +119,12 @@ const RESULT_OF: Readonly<Record<EventKind, string>> = {
   RIGHT_REFUSED: 'refus',
   RIGHTS_OVERRIDE: 'dérogation accordée',
   TICKET_ABANDONED: 'abandon',
+  DRAWER_OPENED: 'tiroir ouvert',
+  PRINT_WAITING: 'en attente',
+  CARD_REQUEST: 'demande envoyée',
+  CARD_ANSWER: 'réponse reçue',
+  CARD_NO_ANSWER: 'sans réponse',
+  CARD_CONFIRMED: 'confirmé par un responsable',
 };
 
 export function journalEvents(ctx: JournalContext): EventJournal {

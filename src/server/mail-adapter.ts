@@ -5,24 +5,19 @@
  * its original once, and a second copy printed with it is a journaled duplicate (issue 11 item 6).
  */
 
-import { type ReceiptOutcome, resolveReceiptChoice } from '../mail/choice.ts';
 import { MailError } from '../mail/errors.ts';
-import { journalSaleSource } from '../mail/journal-sale-source.ts';
-import { dispatchSale } from '../mail/sale-mail.ts';
+import { handOver } from '../mail/hand-over.ts';
 import { runWorker, storeTransports } from '../mail/worker.ts';
-import { type JournalContext, recordDuplicate } from '../store/journal/index.ts';
+import type { JournalContext } from '../store/journal/index.ts';
 import { ApiError } from './errors.ts';
 import type { Db, ReceiptOutcome as DeliveryOutcome, ReceiptDelivery, ReceiptRequest } from './ports.ts';
 
-/** The reasons journaled with the copies a receipt choice prints besides the originals. */
-export const OPTION_COPY_REASON = 'Option Ticket + Ticket';
-export const PAPER_COPY_REASON = 'Ticket papier, original envoyé par e-mail';
+export { OPTION_COPY_REASON, PAPER_COPY_REASON, SETTING_COPY_REASON } from '../mail/hand-over.ts';
 
 /**
  * Hands a validated sale's documents over (`print`, `email`, `both`, `none`; `email` and `both` only
- * when `queue` is true): the originals are issued in the transaction that queues the e-mails, then the
- * printed copies (« Ticket + Ticket », the paper ticket of `both`) are journaled as duplicates by the
- * register's user.
+ * when `queue` is true): `handOver` issues the originals, journals every other copy as a duplicate
+ * and sends the paper to the register's printer (issue 15).
  */
 export async function handOverSale(
   database: Db,
@@ -36,37 +31,7 @@ export async function handOverSale(
     throw new ApiError(503, 'MAIL_UNAVAILABLE', 'Envoi par e-mail indisponible sur ce serveur');
   }
   try {
-    const outcome: ReceiptOutcome = emailed
-      ? resolveReceiptChoice('email', request.email ?? '')
-      : resolveReceiptChoice(request.choice === 'print' ? 'print' : 'none', '');
-    const source = journalSaleSource(database, { dataDir: journal.dataDir, software, now: journal.now });
-    const dispatched = await dispatchSale(database, source, {
-      ticket: `${request.sale.register}-${request.sale.number}`,
-      outcome,
-      option: request.option ?? 'ticket',
-      now: request.now,
-      operator: request.operator,
-    });
-    const reasons = dispatched.print.flatMap((p) =>
-      p.role === 'ticket-duplicate' ? [OPTION_COPY_REASON] : [],
-    );
-    if (request.choice === 'both' && outcome.action === 'email') reasons.push(PAPER_COPY_REASON);
-    const duplicates: number[] = [];
-    for (const reason of reasons) {
-      const copy = await recordDuplicate(database, journal, {
-        register: request.sale.register,
-        original: { sequence: request.sale.number },
-        reason,
-        operator: request.operator,
-      });
-      duplicates.push(copy.sequence);
-    }
-    const first = dispatched.queued[0];
-    return {
-      printed: request.choice === 'print' || request.choice === 'both' || outcome.action === 'print',
-      queued: first === undefined ? null : String(first.id),
-      ...(duplicates.length === 0 ? {} : { duplicates }),
-    };
+    return await handOver(database, { journal, software }, request);
   } catch (error) {
     if (error instanceof MailError) throw new ApiError(422, error.code, error.message, error.field);
     throw error;

@@ -63,6 +63,12 @@ export const EVENT_KINDS = [
   'RIGHT_REFUSED',
   'RIGHTS_OVERRIDE',
   'TICKET_ABANDONED',
+  'DRAWER_OPENED',
+  'PRINT_WAITING',
+  'CARD_REQUEST',
+  'CARD_ANSWER',
+  'CARD_NO_ANSWER',
+  'CARD_CONFIRMED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -108,6 +114,12 @@ export interface ReceiptOutcome {
    * the paper ticket of the choice `both` whose original went by e-mail): their sequence numbers.
    */
   readonly duplicates?: readonly number[];
+  /** What the register's printer did with the paper (issue 15). */
+  readonly print?: {
+    readonly printer: 'queue' | 'browser' | 'none';
+    readonly jobs: readonly number[];
+    readonly error: string | null;
+  };
 }
 
 export interface ReceiptDelivery {

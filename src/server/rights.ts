@@ -30,6 +30,7 @@ export const RIGHT_LABELS: Readonly<Record<Right, string>> = {
   export_archive: 'export des archives',
   customer_data: 'données personnelles des clients (RGPD)',
   cash_movement: 'apport et retrait de caisse',
+  confirm_card: 'confirmation d’un paiement par carte resté sans réponse du terminal',
 };
 
 export interface Granted {

@@ -176,6 +176,16 @@ export const ticketView = z
           .describe(
             'N° des DUPLICATA imprimés avec le ticket (option Ticket + Ticket, papier du choix both)',
           ),
+        print: z
+          .object({
+            printer: z.enum(['queue', 'browser', 'none']),
+            jobs: z.array(z.number()),
+            error: z.string().nullable(),
+          })
+          .nullable()
+          .describe(
+            "Ce qu'a fait l'imprimante de la caisse : file d'impression (avec l'erreur si les travaux attendent), navigateur, aucune",
+          ),
         at: z.string(),
       })
       .nullable(),

@@ -22,6 +22,7 @@ import { printOnlyReceipts } from './adapters.ts';
 import { type App, buildApp } from './app.ts';
 import { ConfigError, loadConfig, type ServerConfigInput } from './config.ts';
 import type { HealthProbes } from './context.ts';
+import { type DemoHardware, startDemoHardware } from './demo-hardware.ts';
 import { journalBooks, journalEvents, journalHeads, journalHeldTickets } from './journal-adapters.ts';
 import { assertPortFree, jsonLine, type LogFormat, logStream, portUnavailable } from './log-format.ts';
 import { mailReceipts } from './mail-adapter.ts';
@@ -39,6 +40,8 @@ export interface ServeOptions {
   readonly logFormat?: LogFormat;
   /** The journal's and the server's clock (the end-to-end tests move it past a month's end). */
   readonly clock?: () => Date;
+  /** Run a card terminal simulator and a fake printer for register 1 (the demo, `npm start`). */
+  readonly demoHardware?: boolean;
 }
 
 export interface Plugged {
@@ -162,6 +165,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     await db.destroy();
     throw error instanceof HeadsError ? new ConfigError(error.message) : error;
   }
+  let hardware: DemoHardware | undefined;
+  if (options.demoHardware === true) hardware = await startDemoHardware(db, options.print);
   const journal: JournalContext = {
     dataDir: options.dataDir,
     now: clock,
@@ -209,6 +214,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     url = await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
+    await hardware?.stop();
     await db.destroy();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') throw portUnavailable(config.host, config.port, code);
@@ -245,6 +251,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         await announce('APPLICATION_STOP');
         // The chain heads of those last events are on disk before `close` says it is done.
         await flushHeads();
+        await hardware?.stop();
         await db.destroy();
       })();
       return closing;

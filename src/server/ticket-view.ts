@@ -120,6 +120,10 @@ export function toTicketView(entry: TicketEntry, notices: readonly Notice[] = []
             printed: entry.receipt.outcome.printed,
             queued: entry.receipt.outcome.queued,
             duplicates: [...(entry.receipt.outcome.duplicates ?? [])],
+            print:
+              entry.receipt.outcome.print === undefined
+                ? null
+                : { ...entry.receipt.outcome.print, jobs: [...entry.receipt.outcome.print.jobs] },
             at: entry.receipt.at,
           },
     createdAt: entry.createdAt,

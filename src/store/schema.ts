@@ -313,6 +313,41 @@ export interface Database {
   instruments: InstrumentsTable;
   instrument_ledger: InstrumentLedgerTable;
   ticket_returns: TicketReturnsTable;
+  print_jobs: PrintJobsTable;
+  card_payments: CardPaymentsTable;
+}
+
+/** A document queued for a register's printer (migration 0017, `src/receipts/print-queue.ts`). */
+export interface PrintJobsTable {
+  id: Generated<number>;
+  register_number: number;
+  target: string;
+  label: string;
+  /** ESC/POS bytes, base64. */
+  bytes: string;
+  /** `waiting`, `sending`, `printed` or `cancelled`. */
+  status: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: string;
+  printed_at: string | null;
+}
+
+/** A card payment answered by the Caisse-AP terminal (migration 0017, `src/terminal/`). */
+export interface CardPaymentsTable {
+  id: Generated<number>;
+  register_number: number;
+  attempt: string;
+  ticket: string;
+  direction: string;
+  amount_asked: number;
+  amount_paid: number;
+  outcome: string;
+  reason: string | null;
+  application: string | null;
+  authorisation: string | null;
+  masked_pan: string | null;
+  created_at: string;
 }
 
 /** An article shortcut button of a register (migration 0010, `src/store/shortcuts.ts`). */
@@ -405,6 +440,8 @@ export const TABLES_IN_DEPENDENCY_ORDER: readonly (keyof Database)[] = [
   'mail_settings',
   'mail_outbox',
   'register_shortcuts',
+  'print_jobs',
+  'card_payments',
 ];
 
 /** One e-mail to send (migration 0003, `src/mail/outbox.ts`); instants are ISO 8601 UTC texts. */

@@ -239,6 +239,37 @@ export const registerSettingsSchema = z.object({
   tillDayRequired: z.boolean().default(true),
   /** Blind count: the cashier does not see the expected cash (X reading) before the closing count. */
   blindCount: z.boolean().default(false),
+  /**
+   * Where this register prints (issue 15): `tcp://HOST:PORT` (a network ESC/POS printer, raw 9100),
+   * `file:PATH` (a device file), `browser` (the till's print dialog, 80 mm page), or '' (none).
+   */
+  printer: z
+    .object({
+      target: z
+        .string()
+        .trim()
+        .refine(
+          (t) => t === '' || t === 'browser' || /^tcp:\/\/[^\s:/]+:\d{1,5}$/.test(t) || /^file:.+$/.test(t),
+          'Imprimante attendue : tcp://HÔTE:PORT, file:CHEMIN ou browser',
+        )
+        .default(''),
+      columns: z.union([z.literal(48), z.literal(32)]).default(48),
+    })
+    .prefault({}),
+  /** The card terminal over Caisse-AP (issue 15): `HOST:PORT` ('' for none) and the answer timeout. */
+  terminal: z
+    .object({
+      address: z
+        .string()
+        .trim()
+        .refine(
+          (t) => t === '' || /^[^\s:/]+:\d{1,5}$/.test(t),
+          'Terminal attendu : HÔTE:PORT (port 8888 en général)',
+        )
+        .default(''),
+      timeoutMs: z.number().int().min(1000).max(600_000).default(120_000),
+    })
+    .prefault({}),
 });
 export type RegisterSettings = z.output<typeof registerSettingsSchema>;
 
@@ -281,6 +312,7 @@ export const RIGHTS = [
   'export_archive',
   'customer_data',
   'cash_movement',
+  'confirm_card',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
@@ -299,6 +331,7 @@ export const DEFAULT_RIGHTS: Readonly<Record<Role, readonly Right[]>> = {
     'export_archive',
     'customer_data',
     'cash_movement',
+    'confirm_card',
   ],
   admin: RIGHTS,
 };

@@ -7,12 +7,14 @@ import { registerInitCommand } from './init.ts';
 import { registerJournalCommands } from './journal.ts';
 import { registerLookupCommand } from './lookup.ts';
 import { registerMailCommands } from './mail.ts';
+import { registerPrinterCommands } from './printer.ts';
 import { registerQuoteCommands } from './quote.ts';
 import { registerReceiptCommands } from './receipt.ts';
 import { registerReturnCommands } from './returns.ts';
 import { registerSellCommand } from './sell.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
+import { registerTerminalSimCommand } from './terminal-sim.ts';
 import { registerTillCommands } from './till.ts';
 import { registerVerifyCommands } from './verify.ts';
 
@@ -34,4 +36,6 @@ export function registerCommands(program: Command): void {
   registerTillCommands(program);
   registerHeadsCommands(program);
   registerReturnCommands(program);
+  registerPrinterCommands(program);
+  registerTerminalSimCommand(program);
 }

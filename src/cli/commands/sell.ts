@@ -9,8 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
 import type { Kysely } from 'kysely';
+import type { JournalRecord } from '../../fiscal/record.ts';
 import type { ArticleLine, TicketInput, TicketItem } from '../../sales/ticket-input.ts';
-import type { JournalContext } from '../../store/journal/core.ts';
+import type { Db, JournalContext } from '../../store/journal/core.ts';
 import type { ArticleHit } from '../../store/lookup.ts';
 import type { Database } from '../../store/schema.ts';
 import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
@@ -165,6 +166,95 @@ async function refuseRight(
   );
 }
 
+/** A scenario's `receipt` (`paper`, `email`, `none`), checked before anything is written. */
+function receiptChoice(
+  value: unknown,
+  email: unknown,
+): { choice: 'print' | 'email' | 'none'; email: string | null } | undefined {
+  if (value === undefined) return undefined;
+  const choices = { paper: 'print', email: 'email', none: 'none' } as const;
+  if (typeof value !== 'string' || !(value in choices)) {
+    throw new JournalCommandFailure(2, [
+      {
+        code: 'INVALID_INPUT',
+        message: `receipt : « ${String(value)} » invalide (paper, email ou none)`,
+        field: 'receipt',
+      },
+    ]);
+  }
+  if (email !== undefined && (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
+    throw new JournalCommandFailure(2, [
+      {
+        code: 'INVALID_INPUT',
+        message: `email : adresse e-mail invalide (${String(email)})`,
+        field: 'email',
+      },
+    ]);
+  }
+  return { choice: choices[value as keyof typeof choices], email: typeof email === 'string' ? email : null };
+}
+
+/**
+ * The receipt choice of a sold scenario, as the register's dialog makes it: the paper goes to the
+ * register's printer (its queue), the e-mail to the outbox (the customer's address when none given).
+ */
+async function handReceiptOver(
+  db: Db,
+  dataDir: string,
+  record: JournalRecord,
+  receipt: { choice: 'print' | 'email' | 'none'; email: string | null },
+) {
+  const { handOver } = await import('../../mail/hand-over.ts');
+  const { MailError } = await import('../../mail/errors.ts');
+  const { VERSION } = await import('../version.ts');
+  const register = Number(record.register);
+  let email = receipt.email;
+  if (receipt.choice === 'email' && email === null && 'customer' in record.payload) {
+    const row = await db
+      .selectFrom('customers')
+      .select('email')
+      .where('code', '=', String(record.payload.customer))
+      .executeTakeFirst();
+    email = row === undefined || row.email === '' ? null : row.email;
+    if (email === null) {
+      throw new JournalCommandFailure(1, [
+        {
+          code: 'EMAIL_REQUIRED',
+          message: `Ticket n° ${record.sequence} validé, mais sans adresse e-mail pour le ticket : ajoutez "email" au scénario`,
+          field: 'email',
+        },
+      ]);
+    }
+  }
+  const ctx = commandJournalContext(dataDir);
+  try {
+    const done = await handOver(
+      db,
+      { journal: ctx, software: { name: 'Comptoir', version: VERSION } },
+      {
+        sale: { register, number: record.sequence },
+        choice: receipt.choice,
+        email,
+        now: ctx.now(),
+        operator:
+          record.type === 'TICKET' ? String((record.payload as { operator?: string }).operator ?? '') : '',
+      },
+    );
+    return {
+      choice: receipt.choice === 'print' ? 'paper' : receipt.choice,
+      emailQueued: done.queued !== null,
+      duplicates: [...(done.duplicates ?? [])],
+      printer: done.print?.printer ?? 'none',
+      printJobs: [...(done.print?.jobs ?? [])],
+      printError: done.print?.error ?? null,
+    };
+  } catch (error) {
+    if (error instanceof MailError)
+      throw new JournalCommandFailure(1, [{ code: error.code, message: error.message }]);
+    throw error;
+  }
+}
+
 export function registerSellCommand(program: Command): void {
   program
     .command('sell')
@@ -233,7 +323,15 @@ export function registerSellCommand(program: Command): void {
                 `changement de prix : ${priceChanges.join(', ')}`,
               );
             }
-            const extra = reading.extra as { customer?: string; seller?: string; idempotencyKey?: string };
+            const extra = reading.extra as {
+              customer?: string;
+              seller?: string;
+              idempotencyKey?: string;
+              receipt?: unknown;
+              email?: unknown;
+            };
+            // The receipt choice of the register's dialog, checked before anything is written.
+            const receipt = receiptChoice(extra.receipt, extra.email);
             const done = await validateTicket(db, ctx, {
               register,
               idempotencyKey: extra.idempotencyKey ?? randomUUID(),
@@ -245,7 +343,9 @@ export function registerSellCommand(program: Command): void {
               ticket: { ...reading.input, override: operator.rights.includes('discount_over_limit') },
               ...(instruments.length === 0 ? {} : { instruments }),
             });
-            return ticketSummary(done.record, done.replayed);
+            const summary = ticketSummary(done.record, done.replayed);
+            if (receipt === undefined || done.replayed || done.record.type !== 'TICKET') return summary;
+            return { ...summary, receipt: await handReceiptOver(db, dataDir, done.record, receipt) };
           },
           { mustExist: true },
         );

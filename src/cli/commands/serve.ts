@@ -15,6 +15,10 @@ export function registerServeCommands(program: Command): void {
         'journal : une ligne lisible par événement (text, défaut sur un terminal) ou un objet JSON par ligne (json, défaut sinon)',
       ).choices(['text', 'json'] as const),
     )
+    .option(
+      '--demo-hardware',
+      'démonstration : terminal de paiement simulé (8888) et imprimante factice (9100) pour la caisse 1',
+    )
     .action(async (options) => {
       const port = options.port === undefined ? undefined : Number(options.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
@@ -43,6 +47,7 @@ export function registerServeCommands(program: Command): void {
           },
           print,
           logFormat,
+          demoHardware: options.demoHardware === true,
         });
       } catch (error) {
         const known = error instanceof ConfigError || error instanceof PortUnavailableError;

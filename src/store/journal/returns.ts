@@ -31,6 +31,7 @@ import { getRecord, type JournalContext, withRegister } from './core.ts';
 import { JournalError } from './errors.ts';
 import { issueInstrument, secureRandomDigits } from './instruments.ts';
 import { activeUser, registerInfo, registerPaymentModes } from './register-data.ts';
+import { requireOpenDay } from './till-guard.ts';
 import { checkClosureDue, checkIdempotencyKey, countSale, rememberKey, replayOf } from './validate.ts';
 
 export const REFUND_MODES = ['cash', 'credit-note', 'original'] as const;
@@ -295,7 +296,8 @@ export async function returnTicket(db: Db, ctx: JournalContext, input: ReturnInp
         computed.errors.map(({ code, message }) => ({ code, message })),
       );
     }
-    checkClosureDue(batch);
+    await checkClosureDue(batch);
+    await requireOpenDay(trx, info); // a cash refund comes out of an open drawer (issue 13)
     const p = original.payload;
     const d = p.detail as SaleDetail;
     const currency = currencyOf(p.currency) ?? { exponent: 2 };

@@ -13,6 +13,7 @@ import { migration0009 } from './0009-issued-originals.ts';
 import { migration0010 } from './0010-register-shortcuts.ts';
 import { migration0015 } from './0015-till-days.ts';
 import { migration0016 } from './0016-returns-instruments.ts';
+import { migration0017 } from './0017-hardware.ts';
 import { migration0019 } from './0019-customer-anonymised.ts';
 
 export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
@@ -25,8 +26,9 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['0009-issued-originals', migration0009],
   ['0010-register-shortcuts', migration0010],
   ['0015-till-days', migration0015],
-  ['0019-customer-anonymised', migration0019],
   ['0016-returns-instruments', migration0016],
+  ['0017-hardware', migration0017],
+  ['0019-customer-anonymised', migration0019],
 ];
 
 /** Kysely's provider over the in-code list (no directory scanning, works from any bundle). */

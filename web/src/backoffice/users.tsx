@@ -32,6 +32,7 @@ const RIGHT_NAMES: Readonly<Record<Right, string>> = {
   export_archive: 'archives',
   customer_data: 'données clients (RGPD)',
   cash_movement: 'apports et retraits',
+  confirm_card: 'paiement carte sans réponse',
 };
 
 export function Users(props: { info: RegisterInfo }) {

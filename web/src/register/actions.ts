@@ -356,14 +356,15 @@ export function counterActions(core: Core): CounterActions {
           const saved = await api.saveCustomer(core.customer.code, { email, consentEmailReceipts: true });
           core.setCustomer(saved);
         }
-        await api.step(ticket.id, 'receipt', {
+        const done = await api.step(ticket.id, 'receipt', {
           choice: serverChoice,
           ...(serverChoice === 'email' ? { email } : {}),
           // « Option en caisse » (seed 000): the invoice when asked, else the ticket and its gift ticket.
           option: stateRef.current.invoice ? 'invoice' : gift ? 'ticket+gift' : 'ticket',
         });
         closeDialog();
-        await enqueue(() => core.openNext(saleDoneNote(ticket.sale?.number, serverChoice)));
+        const printError = done.receipt?.print?.error ?? null;
+        await enqueue(() => core.openNext(saleDoneNote(ticket.sale?.number, serverChoice, printError)));
       } catch (error) {
         // The choice is made once (its answer was lost): this sale is done, a copy is a reprint.
         if (error instanceof ApiError && error.code === 'RECEIPT_ALREADY_CHOSEN') {

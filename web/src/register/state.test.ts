@@ -174,6 +174,10 @@ test('the next ticket after a sale: fresh flags, the note said, the last sale ke
   assert.equal(state.ticket?.id, 't2');
   assert.deepEqual([state.invoice, state.drawer, state.lastSale], [false, false, 7]);
   assert.equal(state.message?.text, 'Ticket n° 7 terminé (imprimé) : saisie du ticket suivant');
+  assert.equal(
+    saleDoneNote(8, 'print', 'Imprimante 10.0.0.5:9100 injoignable (ECONNREFUSED)'),
+    'Ticket n° 8 terminé : impression en attente (Imprimante 10.0.0.5:9100 injoignable (ECONNREFUSED)) — elle repartira avec la prochaine impression de la caisse',
+  );
 });
 
 test('an error in the manager dialog keeps it open; outside it, nothing changes', () => {

@@ -363,10 +363,21 @@ export function serverReceiptChoice(choice: ReceiptChoice, email: string): 'prin
   return wanted === 'email' && email === '' ? 'print' : wanted;
 }
 
-/** The message that opens the next ticket after a sale. */
-export function saleDoneNote(number: number | undefined, choice: 'print' | 'email' | 'none'): string {
+/**
+ * The message that opens the next ticket after a sale; `printError` when the register's printer did
+ * not take the paper (the job waits in its print queue, issue 15).
+ */
+export function saleDoneNote(
+  number: number | undefined,
+  choice: 'print' | 'email' | 'none',
+  printError: string | null = null,
+): string {
+  const what = `Ticket${number === undefined ? '' : ` n° ${number}`} terminé`;
+  if (printError !== null) {
+    return `${what} : impression en attente (${printError}) — elle repartira avec la prochaine impression de la caisse`;
+  }
   const how = choice === 'email' ? ' (envoyé par e-mail)' : choice === 'print' ? ' (imprimé)' : '';
-  return `Ticket${number === undefined ? '' : ` n° ${number}`} terminé${how} : saisie du ticket suivant`;
+  return `${what}${how} : saisie du ticket suivant`;
 }
 
 /** The touch grid's tabs: the shortcuts grouped by their article's family, in the order met. */
