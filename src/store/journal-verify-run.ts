@@ -25,7 +25,7 @@ import {
 } from '../fiscal/verify.ts';
 import { type HeadsWitness, headsAndAnchorProblems } from './journal/anchors.ts';
 import type { JournalContext } from './journal/core.ts';
-import { flushHeads, readHeads } from './journal/heads.ts';
+import { flushHeads } from './journal/heads.ts';
 import { checkInstrumentRecords } from './journal/instruments-check.ts';
 import { readPublicKeys } from './journal/keys.ts';
 import { appendJet } from './journal/operations.ts';
