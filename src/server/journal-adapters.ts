@@ -30,6 +30,7 @@ const JOURNAL_STATUS: Partial<Record<JournalErrorCode, number>> = {
   CLOSURE_OVERDUE: 409,
   NOT_CANCELLABLE: 409,
   KEYS_MISSING: 503,
+  OUT_OF_STOCK: 409,
 };
 
 /** A journal refusal as an API error (undefined for anything else). */

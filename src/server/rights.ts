@@ -29,6 +29,7 @@ export const RIGHT_LABELS: Readonly<Record<Right, string>> = {
   manage_settings: 'paramètres',
   export_archive: 'export des archives',
   customer_data: 'données personnelles des clients (RGPD)',
+  manage_stock: 'gestion du stock',
 };
 
 export interface Granted {

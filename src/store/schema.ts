@@ -307,6 +307,8 @@ export interface Database {
   issued_originals: IssuedOriginalsTable;
   mail_settings: MailSettingsTable;
   register_shortcuts: RegisterShortcutsTable;
+  stock_movements: StockMovementsTable;
+  stock_documents: StockDocumentsTable;
 }
 
 /** An article shortcut button of a register (migration 0010, `src/store/shortcuts.ts`). */
@@ -424,4 +426,37 @@ export interface MailSettingsTable {
   /** JSON text, see `mailSettingsSchema`. */
   settings: Generated<string>;
   updated_at: string;
+}
+
+/** One change of an article's quantity in a depot (migration 0018). Append-only: triggers refuse UPDATE and DELETE. */
+export interface StockMovementsTable {
+  id: Generated<number>;
+  article_id: number;
+  depot_code: string;
+  /** Signed thousandths: what enters the depot is positive. */
+  quantity: Milli;
+  /** `StockMovementKind`, see src/store/stock.ts. */
+  kind: string;
+  document: string;
+  unit_cost: Minor | null;
+  operator: string;
+  created_at: string;
+}
+
+/** A stock document (ME-, ME+, reception, count), draft then validated (migration 0018). */
+export interface StockDocumentsTable {
+  id: Generated<number>;
+  number: string;
+  kind: string;
+  status: string;
+  depot_code: string;
+  other_depot_code: string | null;
+  receives: string | null;
+  supplier: Generated<string>;
+  note: Generated<string>;
+  /** JSON array of `{ ref, quantity, unitCost? }`. */
+  lines: string;
+  operator: string;
+  created_at: string;
+  validated_at: string | null;
 }

@@ -225,6 +225,8 @@ export const registerSettingsSchema = z.object({
   receiptThreshold: nonNegative.default(0),
   /** Autonomous register: sells without the server and synchronises later. */
   autonomous: z.boolean().default(false),
+  /** Out of stock blocks the sale (validation refused) instead of a non-blocking warning (seed 002). */
+  blockOutOfStock: z.boolean().default(false),
 });
 export type RegisterSettings = z.output<typeof registerSettingsSchema>;
 
@@ -259,6 +261,7 @@ export const RIGHTS = [
   'manage_settings',
   'export_archive',
   'customer_data',
+  'manage_stock',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
@@ -276,6 +279,7 @@ export const DEFAULT_RIGHTS: Readonly<Record<Role, readonly Right[]>> = {
     'change_price',
     'export_archive',
     'customer_data',
+    'manage_stock',
   ],
   admin: RIGHTS,
 };

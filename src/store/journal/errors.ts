@@ -18,6 +18,7 @@ export const JOURNAL_ERROR_CODES = [
   'ALREADY_CANCELLED',
   'ALREADY_ISSUED',
   'KEYS_MISSING',
+  'OUT_OF_STOCK',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

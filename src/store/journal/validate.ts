@@ -12,6 +12,7 @@ import { type Currency, mulDivRound, rescale } from '../../sales/money.ts';
 import type { Discount, TicketInput } from '../../sales/ticket-input.ts';
 import type { ArticleLineResult, LineResult, TicketResult } from '../../sales/ticket-result.ts';
 import type { JournalIdempotencyTable } from '../schema.ts';
+import { applyMoves, firstShortage, quantityText, type StockArticle, saleMoves } from '../stock.ts';
 import { cachedRows } from './cached-query.ts';
 import {
   type Db,
@@ -63,6 +64,29 @@ export interface ValidatedTicket {
 export interface ValidateHooks {
   /** Runs inside the validation's transaction after the append (an outbox row, a stock move…). */
   readonly afterAppend?: (trx: Trx, record: JournalRecord) => Promise<void>;
+}
+
+/**
+ * Moves the stock of a sale or of its cancellation in the validation's transaction. With the
+ * register's `blockOutOfStock` setting, a sale that would take an article below zero is refused
+ * (the whole validation rolls back); otherwise the register only warned.
+ */
+export async function moveSaleStock(
+  trx: Trx,
+  lines: Parameters<typeof saleMoves>[0],
+  articles: ReadonlyMap<string, StockArticle>,
+  base: Parameters<typeof saleMoves>[2] & { blocking: boolean },
+): Promise<void> {
+  const moves = saleMoves(lines, articles, base);
+  if (moves.length === 0) return;
+  const moved = await applyMoves(trx, moves);
+  const short = base.blocking ? firstShortage(moved) : undefined;
+  if (short !== undefined) {
+    throw new JournalError(
+      'OUT_OF_STOCK',
+      `Article ${short.ref} en rupture de stock au dépôt ${short.depot} (il en reste ${quantityText(short.quantity - short.delta)}) : vente refusée, la caisse bloque les ruptures.`,
+    );
+  }
 }
 
 /** A stable JSON of the request (sorted keys, maps as sorted entries), for the idempotency check. */
@@ -392,6 +416,7 @@ export async function validateTicket(
     const refs = result.lines.flatMap((l) =>
       l.kind === 'article' ? [l.ref] : [l.ref, ...l.components.map((c) => c.ref)],
     );
+    const articles = await articlesByRef(trx, refs);
     const payload = salePayloadOf({
       result,
       input: engineInput,
@@ -401,7 +426,7 @@ export async function validateTicket(
       customer: { code: customer.code, name: customer.name },
       training,
       labels: modes,
-      articles: await articlesByRef(trx, refs),
+      articles,
     });
     const record = await batch.append({
       register: info.register,
@@ -411,6 +436,16 @@ export async function validateTicket(
     });
     if (!training) countSale(batch, payload.totalTtc);
     await rememberKey(batch, key, digest, record);
+    if (!training) {
+      await moveSaleStock(trx, payload.detail?.lines ?? [], articles, {
+        depot: info.depot,
+        document: `TICKET ${info.register}/${record.sequence}`,
+        operator: cashier.code,
+        at: batch.now.toISOString(),
+        sign: 1,
+        blocking: info.settings.blockOutOfStock,
+      });
+    }
     await hooks.afterAppend?.(trx, record);
     return { record: record as ValidatedTicket['record'], number: record.sequence, replayed: false };
   });

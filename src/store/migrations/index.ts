@@ -11,6 +11,7 @@ import { migration0005 } from './0005-article-issues.ts';
 import { migration0006 } from './0006-price-history.ts';
 import { migration0009 } from './0009-issued-originals.ts';
 import { migration0010 } from './0010-register-shortcuts.ts';
+import { migration0018 } from './0018-stock-movements.ts';
 import { migration0019 } from './0019-customer-anonymised.ts';
 
 export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['0006-price-history', migration0006],
   ['0009-issued-originals', migration0009],
   ['0010-register-shortcuts', migration0010],
+  ['0018-stock-movements', migration0018],
   ['0019-customer-anonymised', migration0019],
 ];
 
