@@ -33,6 +33,11 @@ export const STORE_ERROR_CODES = [
   'CSV_HEADER',
   'ALREADY_ANONYMISED',
   'MAIL_PENDING',
+  'INVALID_QUANTITY',
+  'UNKNOWN_DOCUMENT',
+  'ALREADY_VALIDATED',
+  'NOT_VALIDATED',
+  'ALREADY_RECEIVED',
 ] as const;
 
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];

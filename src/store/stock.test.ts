@@ -3,10 +3,19 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { createArticle, setStock } from './catalogue.ts';
-import { DEPOT_CODE } from './init.ts';
+import { DEPOT_CODE, STORE_CODE } from './init.ts';
 import { cancelTicket, JournalError } from './journal/index.ts';
 import { type JournalFixture, openJournalFixture } from './journal/testing.ts';
+import { createDepot, createStore } from './setup.ts';
 import { movementTotals, quantityText, stockArticleId, stockOf } from './stock.ts';
+import {
+  createStockDocument,
+  getStockDocument,
+  importCountCsv,
+  receiveTransfer,
+  stockValuation,
+  validateStockDocument,
+} from './stock-documents.ts';
 import { countRows, DIALECTS } from './test-dialects.ts';
 
 let articleCounter = 0;
@@ -42,8 +51,31 @@ async function setBlocking(f: JournalFixture, blocking: boolean): Promise<void> 
   }
 }
 
-async function quantity(f: JournalFixture, ref: string): Promise<string | undefined> {
-  return (await stockOf(f.db, ref)).depots.find((d) => d.depot === DEPOT_CODE)?.quantity;
+async function quantity(f: JournalFixture, ref: string, depot = DEPOT_CODE): Promise<string | undefined> {
+  return (await stockOf(f.db, ref)).depots.find((d) => d.depot === depot)?.quantity;
+}
+
+/** What a refused stock write must leave unchanged. */
+async function stockFootprint(f: JournalFixture) {
+  return [
+    await countRows(f.db, 'stock_documents'),
+    await countRows(f.db, 'stock_movements'),
+    JSON.stringify(
+      await f.db.selectFrom('stock').selectAll().orderBy('article_id').orderBy('depot_code').execute(),
+    ),
+  ];
+}
+
+/** An ME- of `qty` units from DEP1 to DEP2, validated, then received (ME+). */
+async function transfer(f: JournalFixture, ref: string, qty: number) {
+  const draft = await createStockDocument(
+    f.db,
+    { kind: 'transfer_out', depot: DEPOT_CODE, toDepot: 'DEP2', lines: [{ ref, quantity: String(qty) }] },
+    'ADMIN',
+    f.clock,
+  );
+  await validateStockDocument(f.db, draft.number, 'ADMIN', f.clock);
+  return receiveTransfer(f.db, draft.number, 'ADMIN', f.clock);
 }
 
 for (const dialect of DIALECTS) {
@@ -51,6 +83,8 @@ for (const dialect of DIALECTS) {
     let f: JournalFixture;
     before(async () => {
       f = await openJournalFixture(dialect, 2);
+      await createStore(f.db, { code: 'MAG2', name: 'Magasin 2' }, f.clock);
+      await createDepot(f.db, 'MAG2', 'DEP2', 'Dépôt du magasin 2');
     });
     after(async () => {
       await f.close();
@@ -139,6 +173,12 @@ for (const dialect of DIALECTS) {
         fc.record({ kind: fc.constant('return' as const), qty: fc.integer({ min: 1, max: 3 }) }),
         fc.record({ kind: fc.constant('cancel' as const) }),
         fc.record({ kind: fc.constant('opening' as const), qty: fc.integer({ min: -5, max: 40 }) }),
+        fc.record({ kind: fc.constant('reception' as const), qty: fc.integer({ min: 1, max: 20 }) }),
+        fc.record({ kind: fc.constant('transfer' as const), qty: fc.integer({ min: 1, max: 5 }) }),
+        fc.record({ kind: fc.constant('count' as const), qty: fc.integer({ min: 0, max: 30 }) }),
+        fc.record({ kind: fc.constant('reception' as const), qty: fc.integer({ min: 1, max: 20 }) }),
+        fc.record({ kind: fc.constant('transfer' as const), qty: fc.integer({ min: 1, max: 5 }) }),
+        fc.record({ kind: fc.constant('count' as const), qty: fc.integer({ min: 0, max: 30 }) }),
       );
       await fc.assert(
         fc.asyncProperty(
@@ -147,6 +187,7 @@ for (const dialect of DIALECTS) {
           async (start, ops) => {
             const ref = await newArticle(f, start * 1000);
             let model = start * 1000;
+            let moved = 0;
             const open: { number: number; qty: number }[] = [];
             for (const o of ops) {
               if (o.kind === 'sale' || o.kind === 'return') {
@@ -172,6 +213,22 @@ for (const dialect of DIALECTS) {
                   operator: 'ADMIN',
                 });
                 model += last.qty;
+              } else if (o.kind === 'reception' || o.kind === 'count') {
+                const lines = [{ ref, quantity: String(o.qty) }];
+                const doc = await createStockDocument(
+                  f.db,
+                  o.kind === 'reception'
+                    ? { kind: 'reception', depot: DEPOT_CODE, supplier: 'ACME', lines }
+                    : { kind: 'count', depot: DEPOT_CODE, lines },
+                  'ADMIN',
+                  f.clock,
+                );
+                await validateStockDocument(f.db, doc.number, 'ADMIN', f.clock);
+                model = o.kind === 'reception' ? model + o.qty * 1000 : o.qty * 1000;
+              } else if (o.kind === 'transfer') {
+                await transfer(f, ref, o.qty);
+                model -= o.qty * 1000;
+                moved += o.qty * 1000;
               } else {
                 await setStock(f.db, ref, DEPOT_CODE, o.qty * 1000);
                 model = o.qty * 1000;
@@ -190,10 +247,192 @@ for (const dialect of DIALECTS) {
             assert.ok((t.sale ?? 0) <= 0 && (t.return ?? 0) >= 0, 'sales leave, returns enter');
             assert.equal(identity, model);
             assert.equal(await quantity(f, ref), quantityText(model));
+            assert.equal(await quantity(f, ref, 'DEP2'), quantityText(moved));
           },
         ),
         { numRuns: Number(process.env.FC_RUNS ?? 12) },
       );
+    });
+
+    test('ME- draft then validated, ME+ receives it once in the other store; twice or a draft refused', async () => {
+      const ref = await newArticle(f, 10_000);
+      const draft = await createStockDocument(
+        f.db,
+        { kind: 'transfer_out', depot: DEPOT_CODE, toDepot: 'DEP2', lines: [{ ref, quantity: '4' }] },
+        'ADMIN',
+        f.clock,
+      );
+      assert.match(draft.number, /^ME-\d{6}$/);
+      assert.equal(draft.status, 'draft');
+      assert.equal(await quantity(f, ref), '10', 'a draft moves nothing');
+      const before = await stockFootprint(f);
+      await assert.rejects(receiveTransfer(f.db, draft.number, 'ADMIN', f.clock), {
+        code: 'NOT_VALIDATED',
+        message: `Le transfert ${draft.number} n’est pas validé : il ne se reçoit pas encore`,
+      });
+      assert.deepEqual(await stockFootprint(f), before);
+      await validateStockDocument(f.db, draft.number, 'ADMIN', f.clock);
+      assert.equal(await quantity(f, ref), '6');
+      await assert.rejects(validateStockDocument(f.db, draft.number, 'ADMIN', f.clock), {
+        code: 'ALREADY_VALIDATED',
+      });
+      const received = await receiveTransfer(f.db, draft.number, 'ADMIN', f.clock);
+      assert.match(received.number, /^ME\+\d{6}$/);
+      assert.equal(received.receives, draft.number);
+      assert.equal(received.depot, 'DEP2');
+      assert.equal(await quantity(f, ref, 'DEP2'), '4');
+      const after = await stockFootprint(f);
+      await assert.rejects(receiveTransfer(f.db, draft.number, 'ADMIN', f.clock), {
+        code: 'ALREADY_RECEIVED',
+        message: `Le transfert ${draft.number} a déjà été reçu (${received.number})`,
+      });
+      // Two screens receiving the same ME- at once: one ME+ only.
+      const again = await createStockDocument(
+        f.db,
+        { kind: 'transfer_out', depot: DEPOT_CODE, toDepot: 'DEP2', lines: [{ ref, quantity: '1' }] },
+        'ADMIN',
+        f.clock,
+      );
+      await validateStockDocument(f.db, again.number, 'ADMIN', f.clock);
+      const both = await Promise.allSettled([
+        receiveTransfer(f.db, again.number, 'ADMIN', f.clock),
+        receiveTransfer(f.db, again.number, 'ADMIN', f.clock),
+      ]);
+      assert.equal(both.filter((r) => r.status === 'fulfilled').length, 1);
+      assert.equal(await quantity(f, ref, 'DEP2'), '5');
+      assert.equal((await stockOf(f.db, ref)).depots.find((d) => d.depot === 'DEP2')?.store, 'MAG2');
+      assert.notDeepEqual(after, before);
+    });
+
+    test('a reception with its costs, a count with its differences, the valuation', async () => {
+      const ref = await newArticle(f, 2000);
+      const rec = await createStockDocument(
+        f.db,
+        {
+          kind: 'reception',
+          depot: DEPOT_CODE,
+          supplier: 'ACME',
+          lines: [{ ref, quantity: '10', unitCost: '1.50' }],
+        },
+        'ADMIN',
+        f.clock,
+      );
+      await validateStockDocument(f.db, rec.number, 'ADMIN', f.clock);
+      const rec2 = await createStockDocument(
+        f.db,
+        {
+          kind: 'reception',
+          depot: DEPOT_CODE,
+          supplier: 'ACME',
+          lines: [{ ref, quantity: '10', unitCost: '2.50' }],
+        },
+        'ADMIN',
+        f.clock,
+      );
+      await validateStockDocument(f.db, rec2.number, 'ADMIN', f.clock);
+      assert.equal(await quantity(f, ref), '22');
+      const count = await createStockDocument(
+        f.db,
+        { kind: 'count', depot: DEPOT_CODE, lines: [{ ref, quantity: '19.5' }] },
+        'ADMIN',
+        f.clock,
+      );
+      assert.deepEqual(count.lines[0], { ref, quantity: '19.5', expected: '22', difference: '-2.5' });
+      const counted = await validateStockDocument(f.db, count.number, 'ADMIN', f.clock);
+      assert.deepEqual(counted.lines[0], { ref, quantity: '19.5', expected: '22', difference: '-2.5' });
+      assert.equal(await quantity(f, ref), '19.5');
+      const valuation = await stockValuation(f.db, DEPOT_CODE);
+      const line = valuation.lines.find((l) => l.ref === ref);
+      assert.deepEqual(line, {
+        ref,
+        designation: line?.designation,
+        depot: DEPOT_CODE,
+        quantity: '19.5',
+        unitCost: '2.00',
+        value: '39.00',
+      });
+    });
+
+    test('counts imported from a CSV; a bad line refused with its number and nothing written', async () => {
+      const ref = await newArticle(f, 5000);
+      const draft = await importCountCsv(f.db, `ref;quantity\n${ref};7\n`, DEPOT_CODE, 'ADMIN', f.clock);
+      assert.equal(draft.kind, 'count');
+      assert.deepEqual(draft.lines[0], { ref, quantity: '7', expected: '5', difference: '2' });
+      assert.equal((await getStockDocument(f.db, draft.number)).status, 'draft');
+      const before = await stockFootprint(f);
+      await assert.rejects(
+        importCountCsv(f.db, `ref;quantity\n${ref};7\n${ref};-3\n`, DEPOT_CODE, 'ADMIN', f.clock),
+        {
+          code: 'INVALID_QUANTITY',
+          message: /^Ligne 3 : Quantité invalide « -3 »/,
+        },
+      );
+      await assert.rejects(importCountCsv(f.db, 'article;qte\nX;1\n', DEPOT_CODE, 'ADMIN', f.clock), {
+        code: 'CSV_HEADER',
+      });
+      await assert.rejects(importCountCsv(f.db, `ref;quantity\nINCONNU;1\n`, DEPOT_CODE, 'ADMIN', f.clock), {
+        code: 'UNKNOWN_ARTICLE',
+        message: 'Ligne 2 : Article inconnu : INCONNU',
+      });
+      assert.deepEqual(await stockFootprint(f), before);
+    });
+
+    test('bad stock documents refused in French, nothing written', async () => {
+      const ref = await newArticle(f, 1000);
+      const before = await stockFootprint(f);
+      const bad: [unknown, string | RegExp][] = [
+        [
+          { kind: 'reception', depot: DEPOT_CODE, supplier: 'ACME', lines: [{ ref, quantity: '-2' }] },
+          /Quantité invalide « -2 »/,
+        ],
+        [
+          { kind: 'reception', depot: DEPOT_CODE, supplier: 'ACME', lines: [{ ref, quantity: 'deux' }] },
+          /Quantité invalide « deux »/,
+        ],
+        [
+          { kind: 'transfer_out', depot: DEPOT_CODE, toDepot: 'DEP2', lines: [{ ref, quantity: '0' }] },
+          /strictement positif/,
+        ],
+        [
+          { kind: 'transfer_out', depot: DEPOT_CODE, toDepot: DEPOT_CODE, lines: [{ ref, quantity: '1' }] },
+          /autre dépôt/,
+        ],
+        [
+          { kind: 'transfer_out', depot: DEPOT_CODE, toDepot: 'NULLEPART', lines: [{ ref, quantity: '1' }] },
+          /Dépôt inconnu : NULLEPART/,
+        ],
+        [{ kind: 'reception', depot: DEPOT_CODE, supplier: 'ACME', lines: [] }, /Au moins une ligne/],
+        [
+          {
+            kind: 'reception',
+            depot: DEPOT_CODE,
+            supplier: 'ACME',
+            lines: [{ ref: 'INCONNU', quantity: '1' }],
+          },
+          /Article inconnu : INCONNU/,
+        ],
+        [
+          {
+            kind: 'reception',
+            depot: DEPOT_CODE,
+            supplier: 'ACME',
+            lines: [{ ref, quantity: '1', unitCost: '-1' }],
+          },
+          /Coût unitaire invalide/,
+        ],
+      ];
+      for (const [input, message] of bad) {
+        await assert.rejects(
+          createStockDocument(f.db, input as Parameters<typeof createStockDocument>[1], 'ADMIN', f.clock),
+          { message },
+        );
+      }
+      await assert.rejects(validateStockDocument(f.db, 'ME-999999', 'ADMIN', f.clock), {
+        code: 'UNKNOWN_DOCUMENT',
+        message: 'Document de stock inconnu : ME-999999',
+      });
+      assert.deepEqual(await stockFootprint(f), before);
+      assert.ok(STORE_CODE);
     });
   });
 }
