@@ -10,6 +10,7 @@ import { registerQuoteCommands } from './quote.ts';
 import { registerReceiptCommands } from './receipt.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
+import { registerStockCommands } from './stock.ts';
 import { registerVerifyCommands } from './verify.ts';
 
 /** Each capability registers its sub-commands here, one line each. */
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerMailCommands(program);
   registerSoftwareCommands(program);
   registerCustomerCommands(program);
+  registerStockCommands(program);
 }
