@@ -39,6 +39,7 @@ import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { shortcutRoutes } from './routes/shortcuts.ts';
+import { stockRoutes } from './routes/stock.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
@@ -227,6 +228,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);
+  stockRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
 
   app.addHook('onClose', async () => {
