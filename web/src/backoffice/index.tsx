@@ -16,8 +16,18 @@ import { Journal } from './journal.tsx';
 import { Outbox } from './outbox.tsx';
 import { Sales } from './sales.tsx';
 import { Shortcuts } from './shortcuts.tsx';
+import { Stock } from './stock.tsx';
 
-type Page = 'articles' | 'customers' | 'sales' | 'closures' | 'journal' | 'outbox' | 'settings' | 'shortcuts';
+type Page =
+  | 'articles'
+  | 'customers'
+  | 'sales'
+  | 'closures'
+  | 'journal'
+  | 'outbox'
+  | 'settings'
+  | 'shortcuts'
+  | 'stock';
 const PAGES: readonly (readonly [Page, string])[] = [
   ['articles', 'Articles'],
   ['customers', 'Clients'],
@@ -27,6 +37,7 @@ const PAGES: readonly (readonly [Page, string])[] = [
   ['outbox', 'E-mails'],
   ['settings', 'Paramètres'],
   ['shortcuts', 'Raccourcis'],
+  ['stock', 'Stock'],
 ];
 
 const pageOf = (): Page => {
@@ -62,6 +73,7 @@ export function BackOffice(props: { info: RegisterInfo; session: SessionInfo; on
         {page === 'closures' ? <Closures info={props.info} /> : null}
         {page === 'journal' ? <Journal /> : null}
         {page === 'outbox' ? <Outbox /> : null}
+        {page === 'stock' ? <Stock /> : null}
       </main>
     </div>
   );
