@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { createArticle, setStock } from './catalogue.ts';
+import { createCustomer } from './customers.ts';
 import { DEPOT_CODE, STORE_CODE } from './init.ts';
 import { cancelTicket, JournalError } from './journal/index.ts';
 import { type JournalFixture, openJournalFixture } from './journal/testing.ts';
@@ -433,6 +434,39 @@ for (const dialect of DIALECTS) {
       });
       assert.deepEqual(await stockFootprint(f), before);
       assert.ok(STORE_CODE);
+    });
+
+    test('loyalty: a validated ticket of a known customer counts a visit, its cancellation takes it back', async () => {
+      await createCustomer(f.db, { code: 'FIDELE', name: 'Client fidèle', visits: 2 }, f.clock);
+      const visits = async () =>
+        Number(
+          (
+            await f.db
+              .selectFrom('customers')
+              .select('visits')
+              .where('code', '=', 'FIDELE')
+              .executeTakeFirstOrThrow()
+          ).visits,
+        );
+      const divers = async () =>
+        Number(
+          (
+            await f.db
+              .selectFrom('customers')
+              .select('visits')
+              .where('code', '=', 'DIVERS')
+              .executeTakeFirstOrThrow()
+          ).visits,
+        );
+      const counter = await divers();
+      const sold = await f.sell(1, saleOf('SERVICE', 1), { customer: 'FIDELE' });
+      assert.equal(await visits(), 3);
+      await f.sell(1, saleOf('SERVICE', 1), { customer: 'FIDELE', training: true });
+      assert.equal(await visits(), 3, 'a training ticket is no visit');
+      await f.sell(1, saleOf('SERVICE', 1));
+      assert.equal(await divers(), counter, 'the counter customer counts no visit');
+      await cancelTicket(f.db, f.ctx, { register: 1, sequence: sold.number, operator: 'ADMIN' });
+      assert.equal(await visits(), 2);
     });
   });
 }

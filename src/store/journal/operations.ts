@@ -30,6 +30,7 @@ import {
   checkClosureDue,
   checkIdempotencyKey,
   countSale,
+  countVisit,
   moveSaleStock,
   rememberKey,
   replayOf,
@@ -296,6 +297,9 @@ export async function cancelTicket(
       sign: -1,
       blocking: false,
     });
+    if (original.payload.customer !== info.defaultCustomer) {
+      await countVisit(batch.trx, original.payload.customer, -1);
+    }
     return { record: record as JournalRecord & { type: 'CANCELLATION' }, replayed: false };
   });
 }

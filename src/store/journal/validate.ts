@@ -5,6 +5,7 @@
  * append, update the grand totals, remember the idempotency key. A refusal writes nothing.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { saleAllowedAt } from '../../fiscal/closure.ts';
 import type { JournalRecord, RateTotals, SaleDetail, SaleLine, SalePayload } from '../../fiscal/record.ts';
 import { computeTicket } from '../../sales/compute.ts';
@@ -87,6 +88,21 @@ export async function moveSaleStock(
       `Article ${short.ref} en rupture de stock au dépôt ${short.depot} (il en reste ${quantityText(short.quantity - short.delta)}) : vente refusée, la caisse bloque les ruptures.`,
     );
   }
+}
+
+/**
+ * Loyalty (issue 16 item 3): a validated ticket of a known customer (not the register's counter
+ * customer) counts one visit; its cancellation takes it back (never below zero).
+ */
+export async function countVisit(trx: Trx, code: string, step: 1 | -1): Promise<void> {
+  const change = step === 1 ? sql<number>`visits + 1` : sql<number>`visits - 1`;
+  await cachedRows(trx, `customers.visit.${step}`, [code], () =>
+    trx
+      .updateTable('customers')
+      .set({ visits: change })
+      .where('code', '=', code)
+      .where(sql<boolean>`visits + ${sql.lit(step)} >= 0`),
+  );
 }
 
 /** A stable JSON of the request (sorted keys, maps as sorted entries), for the idempotency check. */
@@ -445,6 +461,7 @@ export async function validateTicket(
         sign: 1,
         blocking: info.settings.blockOutOfStock,
       });
+      if (customer.code !== info.defaultCustomer) await countVisit(trx, customer.code, 1);
     }
     await hooks.afterAppend?.(trx, record);
     return { record: record as ValidatedTicket['record'], number: record.sequence, replayed: false };
