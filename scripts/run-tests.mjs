@@ -2,7 +2,7 @@
 // Runs every *.test.ts file with node's own test runner (through tsx).
 // Node 20 given no file list finds no .ts test and exits 0: we pass the files explicitly,
 // and a run that executed zero tests is a failure.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -29,6 +29,15 @@ const files = findTests(join(root, 'src'))
 if (files.length === 0) {
   console.error('Aucun fichier de test trouvé (*.test.ts).');
   process.exit(1);
+}
+
+// The CLI's tests run the real `comptoir` command: its compiled bundle is rebuilt first when a source
+// changed (bin/comptoir.js would otherwise fall back to the sources, several times slower per run).
+if (files.some((f) => f.startsWith('src/cli/') || f.includes('serve'))) {
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs'), '--if-stale'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 const child = spawn(

@@ -9,13 +9,14 @@ import {
   frenchDecimal,
   isKeyHistory,
   PART_NAMES,
+  parseFingerprints,
   parsePeriod,
   planArchive,
   TIME_CUT_CHAINS,
   verifyArchive,
 } from './archive.ts';
 import type { Chain, JournalRecord } from './record.ts';
-import { createSigner, exportPublicKeyPem, generateSigningKeyPair } from './signing.ts';
+import { createSigner, exportPublicKeyPem, fingerprintOf, generateSigningKeyPair } from './signing.ts';
 import { BOOK, COFFEE, JournalBuilder, sampleJournal, WINE } from './testing.ts';
 
 const keys = generateSigningKeyPair();
@@ -29,7 +30,7 @@ function twoMonths(): JournalBuilder {
     b.sale([BOOK], 'CB');
     b.duplicate(t);
     b.close('DAY', day);
-    b.advance(24 * 60);
+    b.advance(23 * 60); // the next day, within the 24 hours after the closure
   }
   b.close('MONTH', '2026-10');
   b.rotate(next);
@@ -40,7 +41,7 @@ function twoMonths(): JournalBuilder {
     b.sale([{ ...BOOK, quantity: -1000 }]);
     b.jet('LOGIN');
     b.close('DAY', day);
-    b.advance(24 * 60);
+    b.advance(23 * 60); // the next day, within the 24 hours after the closure
   }
   b.close('MONTH', '2026-11');
   b.sale([COFFEE]);
@@ -240,5 +241,51 @@ describe('fiscal archive of a closed period', () => {
     } finally {
       pems.delete(rogue.keyId);
     }
+  });
+
+  test('trust pinned: a journal forged end to end with another key is « intègre » only against its own key', () => {
+    const genuine = exportOf({ kind: 'MONTH', label: '2026-11' }).bytes;
+    const plain = verifyArchive(genuine);
+    assert.equal(plain.ok, true);
+    assert.equal(plain.trust.pinned, false, 'verified against the archive’s own keys only');
+    assert.deepEqual(plain.trust.signingKeys, [keys.keyId, next.keyId].sort());
+    // Pinned by the register's first key (its fingerprint, or a prefix of it): the rotation carries it.
+    const print = fingerprintOf(keys.publicKey);
+    for (const fingerprints of [[print], [print.slice(0, 16)]]) {
+      const pinned = verifyArchive(genuine, { fingerprints });
+      assert.equal(pinned.ok, true, JSON.stringify(pinned.fileProblems));
+      assert.deepEqual(pinned.trust.trustedKeys, plain.trust.signingKeys);
+    }
+    assert.equal(verifyArchive(genuine, { publicKeys: [keys.publicKey] }).ok, true);
+    // The forger's journal: the same sales, signed and exported with his own keys.
+    const rogue = generateSigningKeyPair();
+    const rogueNext = generateSigningKeyPair();
+    const forged = new JournalBuilder('C1', rogue, new Date('2026-10-30T08:00:00Z'));
+    forged.close('MONTH', '2026-10');
+    forged.rotate(rogueNext);
+    forged.sale([WINE]);
+    forged.close('DAY', '2026-11-01');
+    forged.close('MONTH', '2026-11');
+    const saved = new Map(pems);
+    pems.clear();
+    pems.set(rogue.keyId, exportPublicKeyPem(rogue.publicKey));
+    pems.set(rogueNext.keyId, exportPublicKeyPem(rogueNext.publicKey));
+    try {
+      const bytes = exportOf({ kind: 'MONTH', label: '2026-11' }, rogueNext, forged.records).bytes;
+      assert.equal(verifyArchive(bytes).ok, true, 'alone, the forged archive is consistent');
+      const pinned = verifyArchive(bytes, { fingerprints: [print] });
+      assert.equal(pinned.ok, false);
+      assert.deepEqual(
+        pinned.fileProblems.map((p) => p.code),
+        ['UNTRUSTED_KEY', 'UNTRUSTED_KEY'],
+      );
+      assert.match(pinned.fileProblems[0]?.message ?? '', /non reconnue : ni épinglée/);
+      assert.equal(verifyArchive(bytes, { publicKeys: [keys.publicKey, next.publicKey] }).ok, false);
+    } finally {
+      pems.clear();
+      for (const [id, pem] of saved) pems.set(id, pem);
+    }
+    assert.throws(() => parseFingerprints(['zz']), /Empreinte invalide : « zz »/);
+    assert.deepEqual(parseFingerprints(['AB:CD:EF:01 23 45 67 89']), ['abcdef0123456789']);
   });
 });

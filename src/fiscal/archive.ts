@@ -18,7 +18,7 @@ import {
   type Stamp,
 } from './record.ts';
 import type { Signer } from './signing.ts';
-import { importPublicKeyPem, keyIdOf, verifyText } from './signing.ts';
+import { fingerprintOf, importPublicKeyPem, keyIdOf, normaliseFingerprint, verifyText } from './signing.ts';
 import { type Problem, type VerificationReport, verifySignatures } from './verify.ts';
 
 export const ARCHIVE_FORMAT = 'COMPTOIR-ARCHIVE-1';
@@ -28,6 +28,7 @@ export type ArchiveErrorCode =
   | 'BAD_PERIOD'
   | 'PERIOD_NOT_CLOSED'
   | 'UNREADABLE_ARCHIVE'
+  | 'BAD_TRUST'
   | 'EMPTY_PERIOD'
   | 'UNKNOWN_REGISTER'
   | 'INTEGRITY_FLAW';
@@ -558,14 +559,35 @@ export interface FileProblem {
     | 'MANIFEST'
     | 'COUNTS'
     | 'TOTALS'
-    | 'CHAIN_RANGE';
+    | 'CHAIN_RANGE'
+    | 'UNTRUSTED_KEY';
   readonly message: string;
+}
+
+/**
+ * What the verifier trusts beyond the archive itself: public keys it holds (`--public-key`) and
+ * fingerprints (`--fingerprint`, SHA-256 of the SPKI, 16 to 64 hex digits). Empty: the archive's own
+ * keys only, which an archive re-made end to end with another key also satisfies.
+ */
+export interface ArchiveTrust {
+  readonly publicKeys?: readonly KeyObject[];
+  readonly fingerprints?: readonly string[];
+}
+
+/** How the archive's keys were trusted: pinned (from the trust given) or from the archive alone. */
+export interface ArchiveTrustReport {
+  readonly pinned: boolean;
+  /** Every key id that signs the file or a record of the archive. */
+  readonly signingKeys: readonly string[];
+  /** Those that are pinned or announced by a rotation signed by a trusted key. */
+  readonly trustedKeys: readonly string[];
 }
 
 export interface ArchiveReport {
   readonly manifest: ArchiveManifest | undefined;
   readonly fileProblems: readonly FileProblem[];
   readonly journal: VerificationReport;
+  readonly trust: ArchiveTrustReport;
   readonly ok: boolean;
 }
 
@@ -592,7 +614,7 @@ function parseLines(text: string, part: string): JournalRecord[] {
  * manifest's SHA-256, then every record (signature, signed text, chain links from the anchors,
  * gapless sequences up to the manifest's last signatures, key history) and every closure recomputed.
  */
-export function verifyArchive(bytes: Uint8Array): ArchiveReport {
+export function verifyArchive(bytes: Uint8Array, trust: ArchiveTrust = {}): ArchiveReport {
   const fileProblems: FileProblem[] = [];
   const sig = readSignature(bytes);
   let files: Record<string, Uint8Array>;
@@ -642,6 +664,8 @@ export function verifyArchive(bytes: Uint8Array): ArchiveReport {
       fileProblems.push({ code: 'MANIFEST', message: `Clé publique illisible : ${id}.` });
     }
   }
+  // A key the verifier holds replaces the archive's copy of the same id.
+  for (const key of trust.publicKeys ?? []) keys.set(keyIdOf(key), key);
   const fileKey = keys.get(sig.keyId);
   if (
     fileKey === undefined ||
@@ -728,7 +752,78 @@ export function verifyArchive(bytes: Uint8Array): ArchiveReport {
         message: `Totaux du manifeste différents de la clôture signée : ${wrong.join(', ')}.`,
       });
   }
-  return { manifest, fileProblems, journal, ok: fileProblems.length === 0 && journal.ok };
+  const trustReport = trustOf(trust, keys, sig.keyId, [...context, ...records]);
+  for (const id of trustReport.signingKeys) {
+    if (trustReport.pinned && !trustReport.trustedKeys.includes(id)) {
+      fileProblems.push({
+        code: 'UNTRUSTED_KEY',
+        message:
+          `Clé ${id} non reconnue : ni épinglée (--public-key, --fingerprint), ni annoncée par un ` +
+          'changement de clé signé d’une clé reconnue.',
+      });
+    }
+  }
+  return {
+    manifest,
+    fileProblems,
+    journal,
+    trust: trustReport,
+    ok: fileProblems.length === 0 && journal.ok,
+  };
+}
+
+/**
+ * The keys trusted: those pinned (held, or whose fingerprint starts with a given one), then every key a
+ * trusted key announced by a rotation (JET 1080) whose signature verifies, in sequence order.
+ */
+function trustOf(
+  trust: ArchiveTrust,
+  keys: ReadonlyMap<string, KeyObject>,
+  fileKeyId: string,
+  records: readonly JournalRecord[],
+): ArchiveTrustReport {
+  const signing = new Set<string>([fileKeyId, ...records.map((r) => r.keyId)]);
+  const held = (trust.publicKeys ?? []).map((k) => keyIdOf(k));
+  const prints = trust.fingerprints ?? [];
+  const pinned = held.length > 0 || prints.length > 0;
+  const trusted = new Set<string>(held);
+  for (const [id, key] of keys) {
+    const print = fingerprintOf(key);
+    if (keyIdOf(key) === id && prints.some((p) => print.startsWith(p))) trusted.add(id);
+  }
+  const rotations = records
+    .filter((r) => r.type === 'JET' && r.payload.code === JET_CODES.KEY_ROTATION)
+    .sort((a, b) => a.sequence - b.sequence);
+  for (const r of rotations) {
+    const key = keys.get(r.keyId);
+    if (
+      r.type === 'JET' &&
+      trusted.has(r.keyId) &&
+      key !== undefined &&
+      verifyText(key, r.signedText, r.signature)
+    ) {
+      trusted.add(r.payload.data);
+    }
+  }
+  return {
+    pinned,
+    signingKeys: [...signing].sort(),
+    trustedKeys: [...signing].filter((id) => trusted.has(id)).sort(),
+  };
+}
+
+/** Parses the fingerprints given to `--fingerprint` (French error on one that is not hex). */
+export function parseFingerprints(texts: readonly string[]): string[] {
+  return texts.map((text) => {
+    const hex = normaliseFingerprint(text);
+    if (hex === undefined) {
+      throw new ArchiveError(
+        'BAD_TRUST',
+        `Empreinte invalide : « ${text} » (16 à 64 chiffres hexadécimaux, SHA-256 de la clé publique).`,
+      );
+    }
+    return hex;
+  });
 }
 
 /** The French label of a problem's place, for reports. */

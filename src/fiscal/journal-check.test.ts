@@ -122,7 +122,7 @@ describe('JournalChecker: the streaming verifier', () => {
     for (let day = 0; day < 3; day++) {
       for (let t = 0; t < 3; t++) b.sale([COFFEE, WINE], t % 2 === 0 ? 'CB' : 'ESP');
       b.close('DAY', `day-${day}`);
-      b.advance(24 * 60);
+      b.advance(23 * 60); // the next day, within the 24 hours after the closure
     }
     const all = b.records;
     const cut = (r: JournalRecord): boolean =>

@@ -22,6 +22,7 @@ import {
   JET_CODES,
   type JournalRecord,
 } from './record.ts';
+import { RulesChecker } from './rules-check.ts';
 import { buildSignedText } from './signed-text.ts';
 import { keyIdOf } from './signing.ts';
 import {
@@ -147,6 +148,7 @@ export class JournalChecker {
   private readonly heads = new Map<string, ChainHead>();
   private readonly anchors = new Map<string, ChainAnchor>();
   private readonly keyMismatch = new Set<string>();
+  private readonly rules = new RulesChecker();
   /** Trust checks waiting for the key history of their register: [register, chain, sequence, keyId, utc]. */
   private readonly deferredTrust: [string, Chain, number, string, string][] = [];
   private checked = 0;
@@ -197,6 +199,7 @@ export class JournalChecker {
       const r = records[i] as JournalRecord;
       const sound = this.authenticity(r, signatureStatus[i] ?? 0, texts[i] ?? 0);
       const book = this.book(r.register);
+      this.rules.addContext(r);
       if (r.type === 'JET') this.observeKey(book, r, sound);
       else if (r.type === 'CLOSURE') {
         book.closures.set(r.sequence, r);
@@ -362,6 +365,7 @@ export class JournalChecker {
       );
     }
     this.states.set(key, { sequence: r.sequence, signature: r.signature, sound, before });
+    this.rules.add(r);
     this.track(book, r);
   }
 
@@ -503,6 +507,7 @@ export class JournalChecker {
       for (const book of this.books.values()) {
         for (const slot of book.daySlots) this.finishDay(slot);
       }
+      this.problems.push(...this.rules.finish());
       this.problems.sort(
         (a, b) =>
           (a.register < b.register ? -1 : a.register > b.register ? 1 : 0) ||

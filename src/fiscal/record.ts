@@ -364,6 +364,13 @@ export const JET_CODES = {
   TICKET_ABANDONED: 1090,
   LINE_VOIDED: 1091,
   FORBIDDEN_WRITE_REFUSED: 1100,
+  CLOCK_BEHIND: 1120,
+  HEADS_ACKNOWLEDGED: 1121,
+  RUNNING_STATE_REBUILT: 1122,
+  ANCHOR_FAILED: 1123,
+  USER_CREATED: 1140,
+  USER_CHANGED: 1141,
+  PIN_RESET: 1142,
   PERSONAL_DATA_ERASED: 1220,
 } as const;
 export type JetCodeName = keyof typeof JET_CODES;
@@ -397,6 +404,13 @@ export const JET_LABELS: Readonly<Record<JetCodeName, string>> = {
   TICKET_ABANDONED: 'Ticket abandonné avant validation',
   LINE_VOIDED: 'Ligne annulée',
   FORBIDDEN_WRITE_REFUSED: "Tentative refusée de modification ou de suppression d'un enregistrement",
+  CLOCK_BEHIND: 'Signature refusée : horloge en retard sur le dernier enregistrement',
+  HEADS_ACKNOWLEDGED: 'Écart entre le journal et ses têtes de chaîne reconnu par un responsable',
+  RUNNING_STATE_REBUILT: "État courant de la caisse reconstruit d'après les enregistrements signés",
+  ANCHOR_FAILED: 'Envoi des têtes de chaîne à un témoin impossible',
+  USER_CREATED: "Création d'un utilisateur",
+  USER_CHANGED: "Modification d'un utilisateur",
+  PIN_RESET: "Réinitialisation d'un code PIN",
   PERSONAL_DATA_ERASED: "Effacement des données personnelles d'un client (RGPD)",
 };
 

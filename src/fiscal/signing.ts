@@ -51,6 +51,23 @@ export function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256').update(der).digest('hex').slice(0, 16);
 }
 
+/** The fingerprint of a public key: SHA-256 of its SPKI DER, 64 hex digits (the key id is its start). */
+export function fingerprintOf(publicKey: KeyObject): string {
+  assertP256(publicKey, 'public');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
+}
+
+/**
+ * A fingerprint as written by a person (`AB:CD…`, spaces, either case) in lower-case hex, or undefined
+ * when it is not hex or shorter than a key id (16 digits).
+ */
+export function normaliseFingerprint(text: string): string | undefined {
+  const hex = text.replace(/[\s:]/g, '').toLowerCase();
+  return /^[0-9a-f]{16,64}$/.test(hex) ? hex : undefined;
+}
+
 /** A new P-256 key pair (its randomness comes from node:crypto). */
 export function generateSigningKeyPair(): KeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -74,6 +91,19 @@ export function importPrivateKeyPem(pem: string): KeyPair {
     privateKey = createPrivateKey(pem);
   } catch {
     throw new KeyError('Clé privée illisible : un PEM PKCS#8 est attendu.');
+  }
+  assertP256(privateKey, 'private');
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
+}
+
+/** Reads a PKCS#8 DER private key (from the encrypted key store), once. */
+export function importPrivateKeyDer(der: Buffer): KeyPair {
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new KeyError('Clé privée illisible : un DER PKCS#8 est attendu.');
   }
   assertP256(privateKey, 'private');
   const publicKey = createPublicKey(privateKey);

@@ -243,7 +243,7 @@ export function sampleJournal(keys: KeyPair, register = 'C1'): JournalBuilder {
     },
   });
   b.close('DAY', '2026-11-02');
-  b.advance(24 * 60);
+  b.advance(23 * 60); // the next day, within the 24 hours after the closure
   b.sale([WINE, BOOK, COFFEE]);
   b.close('DAY', '2026-11-03');
   b.close('MONTH', '2026-11');

@@ -159,6 +159,7 @@ describe('verifyJournal: tampering behind the application’s back is found at t
       'TICKET:2:BROKEN_LINK',
       'TICKET:3:TEXT_MISMATCH',
       'TICKET:3:BROKEN_LINK',
+      'TICKET:3:TIME_REVERSED',
       'TICKET:4:BROKEN_LINK',
     ]);
   });

@@ -16,6 +16,7 @@ import {
   JET_CODES,
   type JournalRecord,
 } from './record.ts';
+import { RulesChecker } from './rules-check.ts';
 import { buildSignedText } from './signed-text.ts';
 import { keyIdOf, verifyText } from './signing.ts';
 
@@ -32,7 +33,17 @@ export type ProblemCode =
   | 'OUT_OF_ORDER'
   | 'CLOSURE_MISMATCH'
   | 'TAIL_TRUNCATED'
-  | 'HEAD_MISMATCH';
+  | 'HEAD_MISMATCH'
+  | 'TIME_REVERSED'
+  | 'DOUBLE_CANCELLATION'
+  | 'CLOSURE_OVERDUE'
+  | 'HEADS_MISSING'
+  | 'HEADS_INVALID'
+  | 'ANCHOR_INVALID'
+  | 'ANCHOR_ROLLBACK'
+  | 'ANCHOR_TRUNCATED'
+  | 'ANCHOR_FORK'
+  | 'ANCHOR_RESIGNED';
 
 export interface Problem {
   readonly register: string;
@@ -58,6 +69,16 @@ export const PROBLEM_LABELS: Readonly<Record<ProblemCode, string>> = {
   CLOSURE_MISMATCH: 'totaux de clôture faux',
   TAIL_TRUNCATED: 'fin de chaîne supprimée',
   HEAD_MISMATCH: 'tête de chaîne différente',
+  TIME_REVERSED: 'horodatage à rebours',
+  DOUBLE_CANCELLATION: 'ticket annulé deux fois',
+  CLOSURE_OVERDUE: 'vente sans clôture journalière depuis plus de 24 heures',
+  HEADS_MISSING: 'fichier des têtes de chaîne absent',
+  HEADS_INVALID: 'fichier des têtes de chaîne invalide',
+  ANCHOR_INVALID: 'ancre invalide',
+  ANCHOR_ROLLBACK: 'retour en arrière',
+  ANCHOR_TRUNCATED: 'fin de chaîne supprimée (ancre)',
+  ANCHOR_FORK: 'journal divergent',
+  ANCHOR_RESIGNED: 'journal re-signé',
 };
 
 export interface VerificationReport {
@@ -344,6 +365,7 @@ export function checkJournal(
   const heads = new Map<string, ChainHead>();
   for (const h of expectedHeads) heads.set(chainKey(h.register, h.chain), h);
   const states = new Map<string, ChainState>();
+  const rules = new RulesChecker();
   /** The records kept in each chain (a duplicate sequence keeps the authentic one), for the closures. */
   const kept = new Map<string, Map<number, JournalRecord>>();
   const keep = (key: string, r: JournalRecord): void => {
@@ -394,6 +416,7 @@ export function checkJournal(
     }
     states.set(key, { sequence: r.sequence, signature: r.signature, sound: sound(i), before });
     keep(key, r);
+    rules.add(r);
   }
   for (const head of expectedHeads) {
     const last = states.get(chainKey(head.register, head.chain));
@@ -409,7 +432,7 @@ export function checkJournal(
     }
   }
 
-  problems.push(...checkClosures(kept));
+  problems.push(...checkClosures(kept), ...rules.finish());
   problems.sort(
     (a, b) =>
       (a.register < b.register ? -1 : a.register > b.register ? 1 : 0) ||

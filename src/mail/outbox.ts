@@ -22,16 +22,9 @@ import type { MailDocumentType } from './settings.ts';
 export type Db = Kysely<Database>;
 export type OutboxRow = Selectable<MailOutboxTable>;
 
-export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'retrying', 'failed'] as const;
-export type MailStatus = (typeof MAIL_STATUSES)[number];
+import { MAIL_STATUSES, type MailStatus, STATUS_LABELS } from './statuses.ts';
 
-export const STATUS_LABELS: Readonly<Record<MailStatus, string>> = {
-  queued: 'en attente',
-  sending: 'envoi en cours',
-  sent: 'envoyé',
-  retrying: 'nouvel essai prévu',
-  failed: 'échec définitif',
-};
+export { MAIL_STATUSES, type MailStatus, STATUS_LABELS };
 
 export interface Sender {
   readonly name: string;

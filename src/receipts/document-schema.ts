@@ -23,7 +23,7 @@ const store = z.strictObject({
   postalCode: text,
   city: text,
   country: text,
-  siret: z.string().regex(/^\d{14}$/, 'SIRET attendu : 14 chiffres'),
+  siret: z.string().regex(/^(\d{14}|-)$/, 'SIRET attendu : 14 chiffres, ou « - » pour un magasin sans SIRET'),
   naf: text,
   vatNumber: text,
   phone: text.optional(),

@@ -40,12 +40,24 @@ describe('document schema', () => {
     });
     assert.equal(bad.ok, false);
     const errors = bad.ok ? [] : bad.errors;
-    assert.ok(errors.includes('store.siret : SIRET attendu : 14 chiffres'), errors.join('\n'));
+    assert.ok(
+      errors.includes('store.siret : SIRET attendu : 14 chiffres, ou « - » pour un magasin sans SIRET'),
+      errors.join('\n'),
+    );
     assert.ok(errors.some((e) => e.startsWith('lines.0.amount : Entrée invalide : entier attendu')));
     assert.ok(errors.some((e) => e.includes('Clé non reconnue : "typo"')));
     const kind = parseReceiptDocument({ kind: 'receipt' });
     assert.equal(kind.ok, false);
     assert.deepEqual(kind.ok ? [] : kind.errors, ['kind : Entrée invalide']);
+  });
+
+  test('a store without SIRET prints « - » and its document is valid (no false alarm)', () => {
+    const parsed = parseReceiptDocument({ ...exampleSale, store: { ...exampleSale.store, siret: '-' } });
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.errors.join('; '));
+    assert.equal(
+      parseReceiptDocument({ ...exampleSale, store: { ...exampleSale.store, siret: '' } }).ok,
+      false,
+    );
   });
 });
 

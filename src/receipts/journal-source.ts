@@ -57,6 +57,32 @@ export function countryName(code: string): string {
 }
 
 /** The settings of register `number`: the store it belongs to, its print options, names and codes. */
+/**
+ * The labels of a register's payment modes by code (its own mode before the store's): what the
+ * documents print instead of the codes (the Z report's payments: « Espèces », not CASH).
+ */
+export async function paymentLabelsOf(db: Db, number: number): Promise<Record<string, string>> {
+  const modes = await db
+    .selectFrom('payment_modes')
+    .innerJoin('registers', 'registers.store_id', 'payment_modes.store_id')
+    .select([
+      'payment_modes.code as code',
+      'payment_modes.label as label',
+      'payment_modes.register_id as own',
+    ])
+    .where('registers.number', '=', number)
+    .where((eb) =>
+      eb.or([
+        eb('payment_modes.register_id', 'is', null),
+        eb('payment_modes.register_id', '=', eb.ref('registers.id')),
+      ]),
+    )
+    .execute();
+  const labels: Record<string, string> = {};
+  for (const m of modes) if (m.own !== null || labels[m.code] === undefined) labels[m.code] = m.label;
+  return labels;
+}
+
 export async function documentSettingsOf(
   db: Db,
   number: number,
@@ -84,6 +110,7 @@ export async function documentSettingsOf(
           .execute();
   const vatCodes: Record<string, string> = {};
   for (const v of vatRates) vatCodes[String(v.rate)] ??= v.code;
+  const paymentLabels = await paymentLabelsOf(db, number);
   const o = settings.receiptOptions;
   return {
     register: journalNameOf(number),
@@ -94,7 +121,7 @@ export async function documentSettingsOf(
       postalCode: row.postal_code === '' ? '-' : row.postal_code,
       city: row.city === '' ? '-' : row.city,
       country: countryName(row.country),
-      siret: row.siret,
+      siret: row.siret === '' ? '-' : row.siret,
       naf: row.naf === '' ? '-' : row.naf,
       vatNumber: row.vat_number === '' ? '-' : row.vat_number,
       ...(row.phone === '' ? {} : { phone: row.phone }),
@@ -115,6 +142,7 @@ export async function documentSettingsOf(
       showQrCode: o.showQrCode,
     },
     vatCodes,
+    paymentLabels,
     defaultCustomer: row.defaultCustomer,
     customers: Object.fromEntries(
       customers.map((c) => [

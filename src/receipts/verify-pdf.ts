@@ -15,7 +15,7 @@
  *    (for a sale, invoice, voucher or closure) its total, as separate fields (checklist C.12). A PDF
  *    re-made with one changed amount, even validly re-signed with another certificate, fails here.
  */
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, verify, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
@@ -162,7 +162,58 @@ function findSignatures(pdf: Buffer): PdfSignature[] {
   return found;
 }
 
-async function checkPdfSignature(pdf: Buffer): Promise<Check> {
+/**
+ * Whom the verifier trusts to have signed the PDF: the store certificates' fingerprints (SHA-256 of
+ * the certificate's DER, hex, 16 to 64 digits: `--fingerprint`, or the certificate kept beside the
+ * journal's public keys in `<data>/keys/pdf/`). Without it, any certificate on an unchanged PDF passes.
+ */
+export interface ReceiptTrust {
+  readonly certificateFingerprints: readonly string[];
+}
+
+/** The fingerprint of a certificate (PEM or DER): SHA-256 of its DER, 64 hex digits. */
+export function certificateFingerprint(certificate: string | Buffer): string {
+  return new X509Certificate(certificate).fingerprint256.replace(/:/g, '').toLowerCase();
+}
+
+function checkCertificate(der: Buffer | undefined, trust: ReceiptTrust): Check {
+  const label = 'Certificat du magasin';
+  if (der === undefined) return { label, ok: false, detail: 'aucun certificat lisible dans la signature' };
+  const print = createHash('sha256').update(der).digest('hex');
+  if (trust.certificateFingerprints.length === 0) {
+    return {
+      label,
+      ok: false,
+      detail: `non vérifié : aucun certificat de confiance (empreinte ${print}) ; donnez --fingerprint ou le dossier keys/ des données`,
+    };
+  }
+  return trust.certificateFingerprints.some((p) => print.startsWith(p))
+    ? { label, ok: true, detail: `celui du magasin (empreinte ${print.slice(0, 16)}…)` }
+    : {
+        label,
+        ok: false,
+        detail: `inconnu (empreinte ${print}) : ce PDF n’a pas été signé par le certificat du magasin`,
+      };
+}
+
+async function checkPdfSignature(pdf: Buffer): Promise<{ check: Check; certificate?: Buffer }> {
+  const check = await checkPdfSignatureOnly(pdf);
+  const signatures = findSignatures(pdf);
+  if (signatures.length !== 1) return { check };
+  try {
+    const asn1 = asn1js.fromBER((signatures[0] as PdfSignature).cms);
+    const signedData = new pkijs.SignedData({
+      schema: new pkijs.ContentInfo({ schema: asn1.result }).content,
+    });
+    const certificate = signedData.certificates?.[0];
+    if (!(certificate instanceof pkijs.Certificate)) return { check };
+    return { check, certificate: Buffer.from(certificate.toSchema().toBER()) };
+  } catch {
+    return { check };
+  }
+}
+
+async function checkPdfSignatureOnly(pdf: Buffer): Promise<Check> {
   const label = 'Signature du PDF (CMS)';
   const signatures = findSignatures(pdf);
   if (signatures.length !== 1) {
@@ -274,8 +325,14 @@ function fieldsOf(signedText: string): Set<string> {
 }
 
 /** Verifies a ticket PDF; never throws for a bad PDF: the report says what failed. */
-export async function verifyReceiptPdf(pdf: Buffer, keys: readonly JournalKey[]): Promise<VerifyReport> {
-  const checks: Check[] = [await checkPdfSignature(pdf)];
+export async function verifyReceiptPdf(
+  pdf: Buffer,
+  keys: readonly JournalKey[],
+  trust?: ReceiptTrust,
+): Promise<VerifyReport> {
+  const signed = await checkPdfSignature(pdf);
+  const checks: Check[] = [signed.check];
+  if (trust !== undefined) checks.push(checkCertificate(signed.certificate, trust));
   const finish = (summary?: string): VerifyReport => ({
     ok: checks.every((c) => c.ok),
     checks,

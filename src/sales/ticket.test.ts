@@ -119,6 +119,33 @@ describe('lines', () => {
     assert.equal(state.result.totalTTC, 600);
   });
 
+  test('the pointed line’s label is edited (seed 001); empty, too long or on a sub-total refused', () => {
+    const state = run([
+      { type: 'addLine', article: shirt },
+      { type: 'setDesignation', designation: '  Chemise   blanche, taille 42 ' },
+    ]);
+    const line = state.items[0];
+    assert.ok(line?.kind === 'article');
+    assert.equal(line.line.designation, 'Chemise blanche, taille 42');
+    assert.equal(state.result.totalTTC, 2300, 'the amounts do not move');
+    refusedWith(applyCommand(state, { type: 'setDesignation', designation: '   ' }), 'INVALID_INPUT');
+    refusedWith(
+      applyCommand(state, { type: 'setDesignation', designation: 'x'.repeat(121) }),
+      'INVALID_INPUT',
+    );
+    const accented = run([{ type: 'setDesignation', designation: 'é'.repeat(120) }], state);
+    assert.ok(accented.items[0]?.kind === 'article' && accented.items[0].line.designation?.length === 120);
+    const withSubtotal = run([{ type: 'subtotal' }], state);
+    refusedWith(
+      applyCommand(withSubtotal, { type: 'setDesignation', designation: 'Remise' }),
+      'INVALID_INPUT',
+    );
+    refusedWith(
+      applyCommand(newTicket(settings), { type: 'setDesignation', designation: 'X' }),
+      'NO_LINE_POINTED',
+    );
+  });
+
   test('a point on nothing, a key with no pointed line', () => {
     refusedWith(applyCommand(newTicket(settings), { type: 'setQuantity', qty: 2000 }), 'NO_LINE_POINTED');
     refusedWith(applyCommand(newTicket(settings), { type: 'point', lineId: 1 }), 'LINE_NOT_FOUND');

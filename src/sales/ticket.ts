@@ -102,6 +102,8 @@ export type TicketCommand =
   | { readonly type: 'insertAfter'; readonly lineId: number; readonly article: ArticleData }
   | { readonly type: 'point'; readonly lineId: number }
   | { readonly type: 'setQuantity'; readonly qty: Milli }
+  /** The pointed article line's label, as the receipt prints it (seed 001: « libellé modifiable »). */
+  | { readonly type: 'setDesignation'; readonly designation: string }
   | ({ readonly type: 'setPrice'; readonly unitPrice: Minor } & Authorizable)
   | ({ readonly type: 'setAmount'; readonly amount: Minor } & Authorizable)
   | ({ readonly type: 'setDiscountPercent'; readonly rate: Centi } & Authorizable)
@@ -286,6 +288,7 @@ type PointedCommand = Extract<
   {
     type:
       | 'setQuantity'
+      | 'setDesignation'
       | 'setPrice'
       | 'setAmount'
       | 'setDiscountPercent'
@@ -313,6 +316,8 @@ function editPointed(state: TicketState, command: PointedCommand): CommandOutcom
       };
     } else if (command.type === 'clearDiscount') {
       replacement = { ...pointed, discount: null };
+    } else if (command.type === 'setDesignation') {
+      return invalid('un sous-total n’a pas de libellé : pointez une ligne d’article');
     } else {
       return fail('WRONG_PHASE');
     }
@@ -342,6 +347,14 @@ function editArticle(line: ArticleLine, command: PointedCommand): ArticleLine | 
         }
       }
       return { ...line, qty: command.qty };
+    case 'setDesignation': {
+      const designation = command.designation.trim().replace(/\s+/g, ' ');
+      if (designation === '') return { error: invalidError('le libellé ne peut pas être vide') };
+      if ([...designation].length > DESIGNATION_MAX) {
+        return { error: invalidError(`le libellé compte au plus ${DESIGNATION_MAX} caractères`) };
+      }
+      return { ...line, designation };
+    }
     case 'setPrice':
       if (command.unitPrice < 0) return { error: invalidError('le prix ne peut pas être négatif') };
       return { ...line, price: { kind: 'unit', unitPrice: command.unitPrice } };
@@ -501,6 +514,9 @@ function ok(state: Omit<TicketState, 'result'>): CommandOutcome {
 function fail(code: ErrorCode): CommandOutcome {
   return { ok: false, error: salesError(code) };
 }
+
+/** The longest line label, as the catalogue's designations. */
+export const DESIGNATION_MAX = 120;
 
 function invalidError(message: string): SalesError {
   return { code: 'INVALID_INPUT', message: `Saisie invalide : ${message}` };

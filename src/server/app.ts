@@ -34,13 +34,16 @@ import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { lookupRoutes } from './routes/lookups.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { referenceRoutes } from './routes/reference.ts';
 import { registerInfoRoutes } from './routes/register-info.ts';
+import { registerRoutes } from './routes/registers.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { shortcutRoutes } from './routes/shortcuts.ts';
 import { stockRoutes } from './routes/stock.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { userRoutes } from './routes/users.ts';
 import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
 import { staticRoutes } from './static.ts';
@@ -72,8 +75,10 @@ export interface AppDependencies {
   /** The fiscal journal's context: sales, cancellations, reprints and closures routes. */
   readonly journal?: JournalContext;
   readonly clock?: () => Date;
-  /** Log requests (pino); off in tests. */
+  /** Log requests (pino), one line per answered request; off in tests. */
   readonly logger?: boolean;
+  /** Where the log's JSON lines go (default: standard output). */
+  readonly logStream?: { write(line: string): void };
   /** The built front end to serve beside the API (web/dist). */
   readonly webDir?: string;
 }
@@ -125,7 +130,12 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   };
 
   const app = Fastify({
-    logger: deps.logger === true ? { level: config.logLevel } : false,
+    logger:
+      deps.logger === true
+        ? { level: config.logLevel, ...(deps.logStream === undefined ? {} : { stream: deps.logStream }) }
+        : false,
+    // One line per request (the onResponse hook below), not fastify's two.
+    disableRequestLogging: true,
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -171,6 +181,15 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
       .code(404)
       .send(new ApiError(404, 'ROUTE_NOT_FOUND', `Route inconnue : ${request.method} ${request.url}`).body()),
   );
+
+  if (deps.logger === true) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime },
+        'requête',
+      );
+    });
+  }
 
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
@@ -225,6 +244,9 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     settingsRoutes(api, context, deps.journal);
     importRoutes(api, context, deps.journal);
     customerRightsRoutes(api, context, deps.journal);
+    userRoutes(api, context, deps.journal);
+    registerRoutes(api, context, deps.journal);
+    referenceRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);

@@ -24,9 +24,13 @@ let cashier: string;
 let month: string;
 
 before(async () => {
-  server = await startTestServer({ registers: 1 });
+  let now = new Date();
+  server = await startTestServer({ registers: 1, clock: () => now });
   cashier = await login(server.url, 'CAISSE1', PINS.cashier);
   await validatedSale(server.url, cashier, 'archive-sale-1');
+  // A month is closed once it has ended (PERIOD_NOT_ENDED before): the clock moves to the next one.
+  now = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 2, 9));
+  cashier = await login(server.url, 'CAISSE1', PINS.cashier);
   const admin = await login(server.url, 'ADMIN', PINS.admin);
   const closed = await call<{ closures: { payload: { kind: string; periodLabel: string } }[] }>(
     server.url,

@@ -6,6 +6,8 @@ import type { Db } from './ports.ts';
 
 export interface FoundCustomer extends CustomerData {
   readonly name: string;
+  /** The seller of the customer's record (« Code Commercial 1 de la fiche client », seed 001). */
+  readonly sellerCode: string | null;
 }
 
 const EXACT = new Set(['barcode', 'ref', 'supplierRef']);
@@ -14,7 +16,7 @@ const EXACT = new Set(['barcode', 'ref', 'supplierRef']);
 export async function findArticle(
   db: Db,
   text: string,
-  options: { now: Date; customerCode?: string; depotCode: string },
+  options: { now: Date; customerCode?: string; depotCode: string; allowLotSerial?: boolean },
 ): Promise<ArticleHit> {
   const found = await lookupArticles(db, text, { ...options, limit: 10 });
   if (found.error !== null) throw new ApiError(422, found.error.code, found.error.message, 'text');
@@ -50,7 +52,7 @@ export async function findCustomer(db: Db, text: string): Promise<FoundCustomer>
       candidates: found.items.map((c) => ({ code: c.code, name: c.name })),
     });
   }
-  return { code: first.code, taxExempt: first.taxExempt, name: first.name };
+  return { code: first.code, taxExempt: first.taxExempt, name: first.name, sellerCode: first.sellerCode };
 }
 
 export async function findSeller(db: Db, code: string): Promise<{ code: string; name: string }> {

@@ -95,3 +95,40 @@ test('PATCH refuses bad input and unknown customers, writing nothing', async () 
   }
   assert.deepEqual(await row('KEEP01'), before, 'nothing written');
 });
+
+test('the customer record’s seller comes with the customer unless a seller was typed (seed 001)', async () => {
+  const sellers = await server.db
+    .selectFrom('users')
+    .select(['seller_code', 'name'])
+    .where('seller_code', 'is not', null)
+    .orderBy('seller_code')
+    .execute();
+  type View = { id: string; seller: { code: string; name: string | null } | null };
+  const post = async (path: string, body: unknown) => {
+    const answer = await call<View>(server.url, 'POST', path, { token, body });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    return answer.body;
+  };
+  const opened = await post('/api/tickets', {});
+  const before = opened.seller?.code ?? null;
+  const recordSeller = sellers.find((s) => s.seller_code !== before)?.seller_code ?? '';
+  assert.notEqual(recordSeller, '', 'a seller other than the default one');
+  const made = await call(server.url, 'POST', '/api/customers', {
+    token,
+    body: { code: 'SUIVI01', name: 'Client Suivi', sellerCode: recordSeller },
+  });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const withCustomer = await post(`/api/tickets/${opened.id}/customer`, { text: 'SUIVI01' });
+  assert.equal(withCustomer.seller?.code, recordSeller);
+  const back = await post(`/api/tickets/${opened.id}/customer`, { text: null });
+  assert.equal(back.seller?.code ?? null, before, 'the counter customer brings the default seller back');
+
+  const typed = await post(`/api/tickets/${opened.id}/seller`, { code: recordSeller });
+  assert.equal(typed.seller?.code, recordSeller);
+  await server.db.updateTable('customers').set({ seller_code: null }).where('code', '=', 'SUIVI01').execute();
+  const kept = await post(`/api/tickets/${opened.id}/customer`, { text: 'SUIVI01' });
+  assert.equal(kept.seller?.code, recordSeller, 'a typed seller stays whatever the customer');
+
+  const openedFor = await post('/api/tickets', { customer: 'SUIVI01' });
+  assert.equal(openedFor.seller?.code ?? null, before, 'a record without seller: the default');
+});

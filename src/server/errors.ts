@@ -66,6 +66,7 @@ const STORE_STATUS: Partial<Record<StoreErrorCode, number>> = {
   ALREADY_RECEIVED: 409,
   NOT_INITIALISED: 503,
   DATABASE_UNREACHABLE: 503,
+  UNKNOWN_USER: 404,
 };
 
 /** The sales engine refused a command: the ticket is unchanged. */

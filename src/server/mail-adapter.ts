@@ -94,6 +94,8 @@ export function mailReceipts(db: Db, options: MailReceiptOptions): ReceiptDelive
           db,
           transports,
           signal: controller.signal,
+          // The journal's clock: what is queued at its time is due at its time.
+          clock: options.journal.now,
           ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
           ...(options.log === undefined ? {} : { log: options.log }),
         }).then(

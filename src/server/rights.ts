@@ -64,16 +64,52 @@ export class Rights {
     subject: string,
   ): Promise<Granted> {
     if (hasRight(session.user, right)) return { operator: session.user.code, authorizer: null };
+    const manager = await this.manager(session, right, authorization, address, subject, {
+      missing: `Opération confidentielle (${RIGHT_LABELS[right]}) : le code d’un responsable est nécessaire`,
+      purpose: 'dérogation',
+    });
+    await this.events.record(this.db, {
+      kind: 'RIGHTS_OVERRIDE',
+      register: session.register,
+      operator: session.user.code,
+      authorizer: manager,
+      subject: `${right} : ${subject}`,
+      at: this.clock(),
+    });
+    return { operator: session.user.code, authorizer: manager };
+  }
+
+  /**
+   * Like `require`, but a manager's code and PIN are asked even of a user who holds the right (a PIN
+   * reset is confirmed on the spot): 403 without them, 401 when they are wrong.
+   */
+  async confirm(
+    session: Session,
+    right: Right,
+    authorization: Authorization | undefined,
+    address: string,
+    subject: string,
+  ): Promise<Granted> {
+    const manager = await this.manager(session, right, authorization, address, subject, {
+      missing: `Opération confidentielle (${RIGHT_LABELS[right]}) : le code et le PIN d’un responsable sont nécessaires`,
+      purpose: 'confirmation',
+    });
+    return { operator: session.user.code, authorizer: manager };
+  }
+
+  /** The code of the manager whose code and PIN grant `right`; 401/403 (with an event) otherwise. */
+  private async manager(
+    session: Session,
+    right: Right,
+    authorization: Authorization | undefined,
+    address: string,
+    subject: string,
+    text: { readonly missing: string; readonly purpose: string },
+  ): Promise<string> {
     const label = RIGHT_LABELS[right];
     if (authorization === undefined) {
       await this.refuse(session, right, null, subject);
-      throw new ApiError(
-        403,
-        'RIGHT_REQUIRED',
-        `Opération confidentielle (${label}) : le code d’un responsable est nécessaire`,
-        undefined,
-        { right },
-      );
+      throw new ApiError(403, 'RIGHT_REQUIRED', text.missing, undefined, { right });
     }
     let manager: Awaited<ReturnType<SessionService['authenticate']>>;
     try {
@@ -81,7 +117,7 @@ export class Rights {
         register: session.register,
         address,
         operator: session.user.code,
-        purpose: `dérogation : ${label}`,
+        purpose: `${text.purpose} : ${label}`,
       });
     } catch (error) {
       await this.refuse(session, right, authorization.userCode.trim().toUpperCase(), subject);
@@ -97,15 +133,7 @@ export class Rights {
         { right },
       );
     }
-    await this.events.record(this.db, {
-      kind: 'RIGHTS_OVERRIDE',
-      register: session.register,
-      operator: session.user.code,
-      authorizer: manager.code,
-      subject: `${right} : ${subject}`,
-      at: this.clock(),
-    });
-    return { operator: session.user.code, authorizer: manager.code };
+    return manager.code;
   }
 
   private async refuse(session: Session, right: Right, authorizer: string | null, subject: string) {

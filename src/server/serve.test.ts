@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -20,16 +21,20 @@ interface Running {
   readonly child: ChildProcess;
   readonly url: string;
   readonly output: () => string;
+  /** Standard output alone. */
+  readonly stdout: () => string;
 }
 
-function start(): Promise<Running> {
-  const child = spawn(process.execPath, [bin, 'serve', '--data', dir, '--port', '0'], {
-    env: { ...process.env, COMPTOIR_LOG_LEVEL: 'silent', DATABASE_URL: '' },
+function start(args: readonly string[] = [], env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [bin, 'serve', '--data', dir, '--port', '0', ...args], {
+    env: { ...process.env, COMPTOIR_LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
+    stdout += chunk.toString();
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
@@ -40,7 +45,7 @@ function start(): Promise<Running> {
       const match = /écoute sur (http:\/\/[^\s]+) /.exec(out);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => out });
+        resolve({ child, url: match[1], output: () => out, stdout: () => stdout });
       }
     };
     child.stdout?.on('data', check);
@@ -85,8 +90,13 @@ test('first run, a ticket half entered, SIGTERM, restart: the ticket and the ses
   }
   assert.equal(await stop(first), 0, 'arrêt propre sur SIGTERM');
   assert.match(first.output(), /Serveur arrêté/);
+  // Not a terminal: one JSON object per line, the announcements included.
+  for (const line of first.stdout().trim().split('\n')) {
+    assert.equal(typeof JSON.parse(line).msg, 'string', `ligne JSON : ${line}`);
+  }
 
-  const second = await start();
+  // Asked for text (as on a terminal), with the requests logged: one readable line per request.
+  const second = await start(['--log', 'text'], { COMPTOIR_LOG_LEVEL: 'info' });
   try {
     assert.doesNotMatch(second.output(), /PIN \d{4}/, 'les PIN ne sont affichés qu’au premier démarrage');
     const back = await call<TicketView>(second.url, 'GET', `/api/tickets/${id}`, { token });
@@ -109,6 +119,16 @@ test('first run, a ticket half entered, SIGTERM, restart: the ticket and the ses
   } finally {
     assert.equal(await stop(second), 0);
   }
+  const requests = second
+    .stdout()
+    .split('\n')
+    .filter((l) => / → \d{3} /.test(l));
+  assert.equal(requests.length, 4, `une ligne par requête :\n${second.stdout()}`);
+  assert.match(
+    requests[3] ?? '',
+    /^\d{2}:\d{2}:\d{2} INFO +POST \/api\/tickets\/\S+\/validate → 200 \(\d+,\d ms\)$/,
+  );
+  assert.doesNotMatch(second.stdout(), /^\{/m, 'pas de JSON en mode texte');
   const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
   try {
     const jet = await db.selectFrom('journal').select('payload').where('chain', '=', 'JET').execute();
@@ -123,5 +143,33 @@ test('first run, a ticket half entered, SIGTERM, restart: the ticket and the ses
     );
   } finally {
     await db.destroy();
+  }
+});
+
+test('a busy port is refused before anything is created, naming the --port option', async () => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  const port = (busy.address() as AddressInfo).port;
+  const fresh = join(dir, 'never-created');
+  try {
+    const child = spawn(process.execPath, [bin, 'serve', '--data', fresh, '--port', String(port)], {
+      env: { ...process.env, DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 1, out);
+    assert.match(out, new RegExp(`Le port ${port} est déjà utilisé sur 127\\.0\\.0\\.1`));
+    assert.match(out, /--port/);
+    assert.doesNotMatch(out, /PIN|EADDRINUSE/);
+    assert.equal(existsSync(fresh), false, 'aucun magasin créé');
+  } finally {
+    busy.close();
   }
 });

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { countByStatus } from '../mail/outbox.ts';
+import { DEMO_SIRET } from '../store/demo.ts';
 import { initStore, isInitialised } from '../store/init.ts';
 import { flushHeads, type JournalContext } from '../store/journal/index.ts';
 import { openDatabase, resolveDatabaseConfig } from '../store/open-database.ts';
@@ -13,6 +14,7 @@ import { type App, buildApp } from './app.ts';
 import { loadConfig, type ServerConfigInput } from './config.ts';
 import type { HealthProbes } from './context.ts';
 import { journalBooks, journalEvents, journalHeads, journalHeldTickets } from './journal-adapters.ts';
+import { assertPortFree, jsonLine, type LogFormat, logStream, portUnavailable } from './log-format.ts';
 import { mailReceipts } from './mail-adapter.ts';
 import type { Books, EventJournal, HeldTickets, ReceiptDelivery } from './ports.ts';
 import { defaultWebDir } from './static.ts';
@@ -24,6 +26,10 @@ export interface ServeOptions {
   readonly overrides?: ServerConfigInput;
   /** Where the lines for the person at the terminal go. */
   readonly print: (line: string) => void;
+  /** One readable line per event (default), or one JSON object per line (`comptoir serve --log`). */
+  readonly logFormat?: LogFormat;
+  /** The journal's and the server's clock (the end-to-end tests move it past a month's end). */
+  readonly clock?: () => Date;
 }
 
 export interface Plugged {
@@ -62,25 +68,38 @@ function webDirOption(): { webDir?: string } {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const config = loadConfig(options.dataDir, options.env, options.overrides);
+  const format = options.logFormat ?? 'text';
+  const clock = options.clock ?? (() => new Date());
+  const print = format === 'json' ? (line: string) => options.print(jsonLine(line)) : options.print;
+  // A busy port is said before anything is created (no demo store, no PINs printed for nothing).
+  await assertPortFree(config.host, config.port);
   const { config: dbConfig, notice } = await resolveDatabaseConfig(options.dataDir, options.env);
-  if (notice !== undefined) options.print(notice);
+  if (notice !== undefined) print(notice);
   const db = await openDatabase(dbConfig);
   try {
     if (!(await isInitialised(db))) {
       const pins = { admin: randomPin(), cashier: randomPin(), seller: randomPin() };
-      // The demo store has a sender address, so that an e-mailed receipt can leave (seed 000).
+      // The demo store has a sender address, so that an e-mailed receipt can leave (seed 000), and a
+      // demonstration SIRET (999… : no real company), so that its receipts pass `receipt verify`.
       const summary = await initStore(db, {
         now: new Date(),
         pins,
         demoSeed: config.demoSeed,
-        store: { name: 'Comptoir démo', email: 'magasin@example.fr' },
+        store: {
+          name: 'Comptoir démo',
+          email: 'magasin@example.fr',
+          siret: DEMO_SIRET,
+          address1: '12 rue du Commerce',
+          postalCode: '75015',
+          city: 'Paris',
+        },
       });
-      options.print(
+      print(
         `Premier démarrage : magasin de démonstration créé dans ${options.dataDir} (${summary.articles} articles, ${summary.customers} clients).`,
       );
-      options.print('Utilisateurs de démonstration (notez les codes PIN, ils ne seront plus affichés) :');
+      print('Utilisateurs de démonstration (notez les codes PIN, ils ne seront plus affichés) :');
       for (const user of summary.users)
-        options.print(`  ${user.code.padEnd(8)} ${user.role.padEnd(8)} PIN ${user.pin}`);
+        print(`  ${user.code.padEnd(8)} ${user.role.padEnd(8)} PIN ${user.pin}`);
     }
   } catch (error) {
     await db.destroy();
@@ -88,7 +107,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   }
   const journal: JournalContext = {
     dataDir: options.dataDir,
-    now: () => new Date(),
+    now: clock,
     softwareVersion: VERSION,
   };
   // E-mailed receipts go through the durable outbox; its worker sends them while the server runs
@@ -100,7 +119,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       software: { name: 'Comptoir', version: VERSION },
       env: options.env,
       log: (line) => {
-        if (config.logLevel !== 'silent') options.print(line);
+        if (config.logLevel !== 'silent') print(line);
       },
     }),
     // Monitoring sees the e-mails still to send (queued, being sent, waiting for a retry).
@@ -118,7 +137,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     config,
     ...plugged,
     journal,
+    clock,
     logger: config.logLevel !== 'silent',
+    logStream: logStream(format, options.print),
     ...webDirOption(),
   });
   let url: string;
@@ -127,6 +148,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   } catch (error) {
     await app.close();
     await db.destroy();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw portUnavailable(config.host, config.port, code);
     throw error;
   }
   const registers = (await db.selectFrom('registers').select('number').orderBy('number').execute()).map(
@@ -140,12 +163,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         register,
         operator: 'SYSTEME',
         detail: `version ${VERSION}, empreinte du logiciel sha256:${identity.digest.slice(0, 16)} (${identity.integrity})`,
-        at: new Date(),
+        at: clock(),
       });
     }
   };
   await announce('APPLICATION_START');
-  options.print(`Comptoir écoute sur ${url} (API : ${url}/api, OpenAPI : ${url}/api/openapi.json)`);
+  print(`Comptoir écoute sur ${url} (API : ${url}/api, OpenAPI : ${url}/api/openapi.json)`);
   let closing: Promise<void> | undefined;
   return {
     app,

@@ -182,6 +182,17 @@ export class SessionService {
     });
   }
 
+  /**
+   * A user was changed from the back office: their cached sessions are read again at the next request
+   * (new role and rights); with `end`, they are closed (user disabled, PIN reset).
+   */
+  async forgetUser(code: string, end: boolean): Promise<void> {
+    for (const [tokenHash, session] of this.cache) {
+      if (session.user.code === code) this.cache.delete(tokenHash);
+    }
+    if (end) await this.db.deleteFrom('server_sessions').where('user_code', '=', code).execute();
+  }
+
   private async drop(tokenHash: string): Promise<void> {
     this.cache.delete(tokenHash);
     await this.db.deleteFrom('server_sessions').where('token_hash', '=', tokenHash).execute();

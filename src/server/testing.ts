@@ -6,8 +6,11 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { initStore } from '../store/init.ts';
+import type { DemoCounts } from '../store/demo.ts';
+import { addDemoShop, initStore } from '../store/init.ts';
+import { flushHeads } from '../store/journal/heads.ts';
 import type { JournalContext } from '../store/journal/index.ts';
+import { copyKeyStore, removeKeyStore } from '../store/journal/key-store.ts';
 import { openDatabase } from '../store/open-database.ts';
 import { createRegister, createUser } from '../store/setup.ts';
 import { type MemoryEvents, memoryEvents, printOnlyReceipts, teeEvents } from './adapters.ts';
@@ -48,13 +51,16 @@ export interface TestServer {
 }
 
 /**
- * Creates the demo store in `dir`, with a manager (RESP), registers 1 to `registers` and a discount
- * limit of 10 % on register 1.
+ * Fills an empty database with the demo store, a manager (RESP), registers 1 to `registers` and a
+ * discount limit of 10 % on register 1.
  */
-export async function makeStore(dir: string, registers = 4): Promise<void> {
-  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+export async function populateStore(db: Db, registers = 4, demo?: DemoCounts): Promise<void> {
   const now = new Date();
-  await initStore(db, { now, pins: PINS, demoSeed: 1 });
+  if (demo === undefined) await initStore(db, { now, pins: PINS, demoSeed: 1 });
+  else {
+    await initStore(db, { now, pins: PINS });
+    await addDemoShop(db, 1, now, demo);
+  }
   await createUser(db, { code: MANAGER.code, name: 'Responsable', role: 'manager', pin: MANAGER.pin }, now);
   for (let number = 2; number <= registers; number += 1) {
     await createRegister(db, 'MAG1', { number, name: `Caisse ${number}`, depotCode: 'DEP1' }, now);
@@ -64,6 +70,12 @@ export async function makeStore(dir: string, registers = 4): Promise<void> {
     .set({ settings: JSON.stringify({ discountLimitPercent: 1000 }) })
     .where('number', '=', 1)
     .execute();
+}
+
+/** Creates the demo store of `populateStore` in a SQLite file of `dir`. */
+export async function makeStore(dir: string, registers = 4, demo?: DemoCounts): Promise<void> {
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  await populateStore(db, registers, demo);
   await db.destroy();
 }
 
@@ -71,12 +83,19 @@ export async function makeStore(dir: string, registers = 4): Promise<void> {
 export async function storeTemplate(registers = 4): Promise<{ dir: string; remove(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-template-'));
   await makeStore(dir, registers);
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      removeKeyStore(dir);
+    },
+  };
 }
 
 export function copyStore(template: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
   cpSync(template, dir, { recursive: true });
+  copyKeyStore(template, dir);
   return dir;
 }
 
@@ -89,21 +108,46 @@ export async function startTestServer(
     config?: ServerConfigInput;
     /** The receipt delivery (default: paper only), built on the server's database and journal. */
     receipts?: (db: Db, journal: JournalContext) => ReceiptDelivery;
+    /** The journal's and the server's clock (default: the system clock). */
+    clock?: () => Date;
+    /**
+     * The server engine besides SQLite (PostgreSQL when a server answers, PGlite otherwise, as
+     * `src/store/test-dialects.ts` chooses): a fresh database with the store of `populateStore`.
+     */
+    engine?: 'postgres';
+    /** A smaller demo shop than the full one (made faster), for the store made for this server. */
+    demo?: DemoCounts;
   } = {},
 ): Promise<TestServer> {
   let dir = options.dir;
-  if (dir === undefined && options.template !== undefined) dir = copyStore(options.template);
-  if (dir === undefined) {
+  let db: Db;
+  let engine = 'sqlite';
+  let closeDatabase = async () => db.destroy();
+  if (options.engine === 'postgres') {
+    const { DIALECTS } = await import('../store/test-dialects.ts');
+    const dialect = DIALECTS.find((d) => d.name !== 'sqlite');
+    if (dialect === undefined) throw new Error('aucun moteur PostgreSQL pour les tests');
+    const database = await dialect.open();
+    await populateStore(database.db, options.registers, options.demo);
+    db = database.db;
+    engine = database.engine;
+    closeDatabase = () => database.close();
     dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
-    await makeStore(dir, options.registers);
+  } else {
+    if (dir === undefined && options.template !== undefined) dir = copyStore(options.template);
+    if (dir === undefined) {
+      dir = mkdtempSync(join(tmpdir(), 'comptoir-server-'));
+      await makeStore(dir, options.registers, options.demo);
+    }
+    db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
   }
-  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
   const events = memoryEvents();
   const config = parseConfig({ port: 0, ...options.config }, 'test');
-  const journal = journalContext(dir);
+  const journal = journalContext(dir, options.clock);
   const { app, context } = await buildApp({
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     db,
-    engine: 'sqlite',
+    engine,
     config,
     books: journalBooks(journal),
     events: teeEvents(events, journalEvents(journal)),
@@ -113,17 +157,22 @@ export async function startTestServer(
     probes: { journalHead: journalHeads },
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const directory = dir;
   return {
     app,
     context,
     db,
     url: address,
-    dir: dir,
+    dir: directory,
     events,
     async close(keepFiles = false) {
       await app.close();
-      await db.destroy();
-      if (!keepFiles) rmSync(dir, { recursive: true, force: true });
+      await flushHeads(); // written in the background after each commit: let them land first
+      await closeDatabase();
+      if (!keepFiles) {
+        rmSync(directory, { recursive: true, force: true, maxRetries: 5 });
+        removeKeyStore(directory);
+      }
     },
   };
 }

@@ -74,6 +74,8 @@ export interface RegisterContext {
   readonly defaultCustomer: string;
   readonly defaultSeller: string | null;
   readonly sellerMandatory: boolean;
+  /** Lot/serial articles are sold, their number captured on the line. */
+  readonly allowLotSerial: boolean;
 }
 
 interface StoredState {
@@ -243,6 +245,7 @@ export class TicketService {
       defaultCustomer: row.default_customer_code,
       defaultSeller: row.default_seller_code,
       sellerMandatory: settings.sellerMandatory,
+      allowLotSerial: settings.allowLotSerial,
     };
     this.registers.set(number, context);
     return context;
@@ -284,13 +287,21 @@ export class TicketService {
     return rows.map((row) => this.cache.get(row.id) ?? fromRow(row));
   }
 
-  async open(session: Session, customer: CustomerData & { name: string }): Promise<TicketEntry> {
+  /**
+   * Opens a ticket for `customer`. Its seller (seed 001: « si non [renseigné], c'est celui de la fiche
+   * client qui est ramené »): the customer record's seller, else the register's default seller, else
+   * the user's own seller code; a seller typed later replaces it.
+   */
+  async open(
+    session: Session,
+    customer: CustomerData & { name: string; sellerCode?: string | null },
+  ): Promise<TicketEntry> {
     const context = await this.register(session.register);
     const now = this.clock().toISOString();
     const base = {
       settings: context.settings,
       customer: { code: customer.code, taxExempt: customer.taxExempt },
-      seller: context.defaultSeller ?? session.user.sellerCode,
+      seller: customer.sellerCode ?? context.defaultSeller ?? session.user.sellerCode,
       items: [],
       pointer: null,
       footerDiscount: null,

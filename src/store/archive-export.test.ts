@@ -42,8 +42,11 @@ for (const dialect of DIALECTS) {
         await closeDay(f.db, f.ctx, { register: 1, operator: 'ADMIN' });
         f.advance(23 * 60);
       }
+      // November is closed once it has ended (PERIOD_NOT_ENDED before), then December opens.
+      f.clock = new Date('2026-12-01T09:00:00Z');
       await closeMonth(f.db, f.ctx, { register: 1, operator: 'ADMIN' });
       f.advance(60);
+      await closeDay(f.db, f.ctx, { register: 1, operator: 'ADMIN' });
       await f.sell(1, SIMPLE_SALE);
     });
     after(() => f.close());

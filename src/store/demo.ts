@@ -358,3 +358,9 @@ export function generateDemoShop(
   }
   return { families, articles, promotions, stock, customers };
 }
+
+/**
+ * The demonstration store's SIRET: the 999 prefix belongs to no company (INSEE assigns none), the
+ * Luhn key is right, so a demo receipt carries a well-formed SIRET that no one can mistake for a shop.
+ */
+export const DEMO_SIRET = '99900000100019';

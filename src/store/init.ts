@@ -18,7 +18,14 @@ import { COUNTER_CUSTOMER, createCustomer } from './customers.ts';
 import { DEMO_TARIFF_PRO, type DemoCounts, generateDemoShop } from './demo.ts';
 import { StoreError } from './errors.ts';
 import { hashPin } from './pin.ts';
-import { createDepot, createPaymentMode, createRegister, createStore, createUser } from './setup.ts';
+import {
+  createDepot,
+  createPaymentMode,
+  createRegister,
+  createStore,
+  createUser,
+  readRegisterSettings,
+} from './setup.ts';
 import { addDemoShortcuts } from './shortcuts.ts';
 import { inTransaction } from './transaction.ts';
 import {
@@ -155,6 +162,17 @@ export async function addDemoShop(
     for (const promotion of shop.promotions) await addPromotion(trx, promotion);
     for (const customer of shop.customers) await createCustomer(trx, customer, now);
     await addDemoShortcuts(trx, REGISTER_NUMBER, shop.articles);
+    // Its ELECTRO articles are managed by lot/serial: the demo's register sells them, number typed.
+    const register = await trx
+      .selectFrom('registers')
+      .select('settings')
+      .where('number', '=', REGISTER_NUMBER)
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('registers')
+      .set({ settings: JSON.stringify({ ...readRegisterSettings(register.settings), allowLotSerial: true }) })
+      .where('number', '=', REGISTER_NUMBER)
+      .execute();
     return { articles: shop.articles.length, customers: shop.customers.length };
   });
 }

@@ -47,7 +47,7 @@ function journals(): { records: JournalRecord[]; heads: ChainHead[] } {
   for (let day = 0; day < 3; day++) {
     for (let t = 0; t < 40; t++) b.sale(t % 2 === 0 ? [COFFEE] : [COFFEE, WINE], t % 3 === 0 ? 'CB' : 'ESP');
     b.close('DAY', `jour-${day}`);
-    b.advance(24 * 60);
+    b.advance(23 * 60); // the next day, within the 24 hours after the closure
   }
   return { records: [...a.records, ...b.records], heads: [...a.headList(), ...b.headList()] };
 }
@@ -177,6 +177,7 @@ for (const dialect of DIALECTS) {
         '2:TICKET:5:BROKEN_LINK',
         '2:TICKET:6:TEXT_MISMATCH',
         '2:TICKET:6:BROKEN_LINK',
+        '2:TICKET:6:TIME_REVERSED',
         '2:TICKET:7:BROKEN_LINK',
       ]);
     });
@@ -193,7 +194,7 @@ for (const dialect of DIALECTS) {
           payload: (last as JournalRecord & { type: 'TICKET' }).payload,
         },
         createSigner(rogue),
-        { utc: '20261105120000', offset: '+0100' },
+        last.timestamp,
       ).record;
       await t.db.insertInto('journal').values(rowOf(forged)).execute();
       assert.deepEqual(codes(await verify()), [`2:TICKET:${forged.sequence}:UNKNOWN_KEY`]);

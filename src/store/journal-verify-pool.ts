@@ -40,10 +40,14 @@ export class VerifyPoolError extends Error {
 }
 
 /**
- * Workers run TypeScript: each one registers tsx first, then imports the worker module (a worker does
- * not inherit the loader of the main thread).
+ * In the compiled command (dist/cli, scripts/build-cli.mjs) the worker is its own bundle beside this
+ * one. From the sources, workers run TypeScript: each one registers tsx first, then imports the
+ * worker module (a worker does not inherit the loader of the main thread).
  */
 function spawnWorker(): Worker {
+  if (import.meta.url.endsWith('.js')) {
+    return new Worker(new URL('./journal-verify-worker.js', import.meta.url));
+  }
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./journal-verify-worker.ts', import.meta.url).href;
   const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;

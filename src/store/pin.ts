@@ -1,5 +1,5 @@
 /** PINs are stored as scrypt hashes (node:crypto), never in clear. */
-import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
 const N = 16384;
 const R = 8;
@@ -24,4 +24,9 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
   const expected = Buffer.from(hash, 'base64');
   const key = await derive(pin, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** A random PIN of six digits (the leading zeros kept), shown once to whom it is given. */
+export function randomPin(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }

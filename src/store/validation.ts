@@ -194,6 +194,11 @@ export type StoreInput = z.input<typeof storeInputSchema>;
 
 export const registerSettingsSchema = z.object({
   sellerMandatory: z.boolean().default(false),
+  /**
+   * Several daily closures (Z) a day, one per shift; by default one per register and day
+   * (DAY_ALREADY_CLOSED).
+   */
+  shifts: z.boolean().default(false),
   /** Largest line or global discount in hundredths of a percent; null: no limit. */
   discountLimitPercent: z.number().int().min(0).max(10000).nullable().default(null),
   /** Largest discount in minor units; null: no limit. */
@@ -225,6 +230,11 @@ export const registerSettingsSchema = z.object({
   receiptThreshold: nonNegative.default(0),
   /** Autonomous register: sells without the server and synchronises later. */
   autonomous: z.boolean().default(false),
+  /**
+   * Lot/serial articles may be sold, their number typed at the register (seed 001
+   * « Interdire_SaisieArticleLotSerie », forbidden by default).
+   */
+  allowLotSerial: z.boolean().default(false),
   /** Out of stock blocks the sale (validation refused) instead of a non-blocking warning (seed 002). */
   blockOutOfStock: z.boolean().default(false),
 });
@@ -245,6 +255,13 @@ export type RegisterInput = z.input<typeof registerInputSchema>;
 
 export const ROLES = ['cashier', 'seller', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  admin: 'administrateur',
+  manager: 'responsable',
+  cashier: 'caissier',
+  seller: 'vendeur',
+};
 
 /** Confidential operations a user may be allowed (seed 001: overriding a refusal with a code). */
 export const RIGHTS = [

@@ -255,6 +255,10 @@ test('a sale with the keyboard alone, from the first scan to the validated ticke
   await page.keyboard.press('F5');
   await lines(page).locator('tr.pointed td.qty').filter({ hasText: /^2$/ }).waitFor();
   await check('F5');
+  await page.keyboard.type('Article en paquet cadeau');
+  await page.keyboard.press('Shift+F2');
+  await lines(page).locator('tr.pointed').filter({ hasText: 'Article en paquet cadeau' }).waitFor();
+  assert.equal((await check('Shift+F2')).name, 'Viseur');
   await scan(page, good(4).ean);
   await row(page, 4).waitFor();
   await page.keyboard.press('F10');
@@ -284,6 +288,19 @@ test('a sale with the keyboard alone, from the first scan to the validated ticke
   const back = await check('receipt');
   assert.equal(back.name, 'Viseur', 'the next ticket is ready for a scan');
   assert.equal(await lines(page).locator('tbody tr.article').count(), 0);
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  const last = await db
+    .selectFrom('journal')
+    .select('payload')
+    .where('chain', '=', 'TICKET')
+    .orderBy('sequence', 'desc')
+    .executeTakeFirstOrThrow();
+  await db.destroy();
+  assert.match(
+    last.payload,
+    /"designation":"Article en paquet cadeau"/,
+    'the edited label is signed and printed',
+  );
 });
 
 test('abandoning a ticket asks first, « Revenir au ticket » focused; Escape gives the focus back', async () => {

@@ -35,12 +35,14 @@ export interface RunningServer {
 export async function startServer(
   dir: string,
   env: Readonly<Record<string, string>> = {},
+  clock?: () => Date,
 ): Promise<RunningServer> {
   let output = '';
   const running = await serve({
     dataDir: dir,
     env: { COMPTOIR_LOG_LEVEL: 'silent', ...env },
     overrides: { port: 0, host: '127.0.0.1' },
+    ...(clock === undefined ? {} : { clock }),
     print: (line) => {
       output += `${line}\n`;
     },

@@ -39,6 +39,12 @@ interface Sellable {
 
 let dir = '';
 let server: RunningServer;
+/**
+ * The server's clock runs from 20:00 UTC on the last day of this month, so that the month has ended
+ * when the journal test closes it (moved 6 h on there).
+ */
+const realNow = new Date();
+let clockShift = Date.UTC(realNow.getUTCFullYear(), realNow.getUTCMonth() + 1, 0, 20) - realNow.getTime();
 let browser: Browser;
 /** The SMTP server the e-mailed receipts arrive at; it defers (451) what goes to copie@example.fr. */
 let sink: SmtpSink;
@@ -102,7 +108,7 @@ before(async () => {
     respond: (raw) =>
       raw.includes('copie@example.fr') ? { code: 451, message: 'Boîte occupée, réessayez' } : undefined,
   });
-  server = await startServer(dir, { SMTP_URL: sink.url });
+  server = await startServer(dir, { SMTP_URL: sink.url }, () => new Date(Date.now() + clockShift));
   articles = await sellables(server.url);
   assert.equal(articles.length, 4, 'four plain articles found in the demo store');
   browser = await openBrowser();
@@ -658,7 +664,10 @@ test('the journal page: a verification run and its result kept; the archive of t
   await journal.getByRole('button', { name: 'Télécharger l’archive' }).click();
   await journal.getByRole('alert').waitFor();
 
-  // The month closed (the day first, in the same closure), then its archive with the manager's code.
+  // The month closed once it has ended (PERIOD_NOT_ENDED before): the server's clock, on the last
+  // evening of the month since the start, passes midnight. The day first, in the same closure (a new
+  // day: one Z a day), then the month's archive with the manager's code.
+  clockShift += 6 * 3_600_000;
   await backOffice(page, 'Clôtures');
   const closures = page.getByRole('region', { name: 'Clôtures' });
   await closures.getByRole('button', { name: 'Clôture mensuelle' }).click();
@@ -847,9 +856,9 @@ test('the settings page: a bad SIRET refused with its message, nothing saved; th
   await store.getByRole('status').filter({ hasText: 'Magasin : aucune modification' }).waitFor();
 });
 
-test('the settings page: a payment mode, the receipts and e-mails, the SMTP server (its password never shown)', async () => {
+test('the settings pages: a payment mode, the receipts and e-mails, the SMTP server (its password never shown)', async () => {
   const { page } = browser;
-  await backOffice(page, 'Paramètres');
+  await backOffice(page, 'Modes de règlement');
   const manager = page.getByRole('dialog', { name: 'Code responsable' });
   const authorize = async () => {
     await manager.getByLabel('Code du responsable').fill('ADMIN');
@@ -862,7 +871,10 @@ test('the settings page: a payment mode, the receipts and e-mails, the SMTP serv
   await modes.getByRole('button', { name: 'Enregistrer les modes de règlement' }).click();
   await authorize();
   await modes.getByRole('status').filter({ hasText: 'modifications enregistrées' }).waitFor();
+  await page.reload();
+  assert.equal(await modes.getByLabel('Libellé du mode CHEQUE').inputValue(), 'Chèque bancaire');
 
+  await backOffice(page, 'Paramètres');
   const receipts = page.getByRole('form', { name: 'Tickets et e-mails' });
   const reasons = receipts.getByLabel('Motifs de réimpression (un par ligne)');
   await reasons.fill(`${await reasons.inputValue()}\nTicket perdu`);
@@ -914,7 +926,6 @@ test('the settings page: a payment mode, the receipts and e-mails, the SMTP serv
   await page.reload();
   await smtp.getByLabel('Mot de passe (vide : celui enregistré est gardé)').waitFor();
   assert.equal(await host.inputValue(), 'smtp.example.fr');
-  assert.equal(await modes.getByLabel('Libellé du mode CHEQUE').inputValue(), 'Chèque bancaire');
 
   // Back at the register, what the back office changed shows at once.
   const register = page.getByRole('form', { name: 'Caisse n° 1' });

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { MailSettings } from '../../src/mail/settings.ts';
+import type { registerView, userView } from '../../src/server/admin-schema.ts';
 import type { ClosurePayload, DuplicatePayload, SalePayload } from '../../src/server/record-schema.ts';
 import type { identityView } from '../../src/server/routes/health.ts';
 import type { articleRecordView, articleView, importJobView, sessionView } from '../../src/server/schemas.ts';
@@ -28,6 +29,33 @@ export type {
 } from './api-types.ts';
 
 export type Article = z.output<typeof articleView>;
+/** A user as the back office lists them (`GET /api/users`). */
+export type User = z.output<typeof userView>;
+export type Role = User['role'];
+export type Right = User['rights'][number];
+/** A register of the store with its key in force (`GET /api/registers`). */
+export type RegisterRow = z.output<typeof registerView>;
+export interface Family {
+  level: 1 | 2;
+  code: string;
+  label: string;
+}
+export interface VatRate {
+  code: string;
+  /** Hundredths of a percent (20 % = 2000). */
+  rate: number;
+  label: string;
+  active: boolean;
+}
+/** The body of `POST /api/customers`. */
+export interface NewCustomer {
+  code: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  postalCode?: string;
+  city?: string;
+}
 export type SessionInfo = z.output<typeof sessionView>;
 export type SoftwareIdentity = z.output<typeof identityView>;
 /** An article whole (`GET /api/articles/:ref`), as its form edits it. */
@@ -422,6 +450,50 @@ export const api = {
   settings: () => call<Settings>('GET', '/api/settings'),
   saveSettings: (change: SettingsChange, authorization?: Authorization) =>
     call<Settings>('PUT', '/api/settings', { ...change, ...withAuth(authorization) }),
+  users: () => call<{ items: User[] }>('GET', '/api/users'),
+  createUser: (
+    user: { code: string; name: string; role: Role; pin?: string; registerNumber?: number },
+    authorization?: Authorization,
+  ) =>
+    call<{ user: User; pin: string | null }>('POST', '/api/users', { ...user, ...withAuth(authorization) }),
+  changeUser: (
+    code: string,
+    change: {
+      name?: string;
+      role?: Role;
+      rights?: Right[];
+      active?: boolean;
+      registerNumber?: number | null;
+    },
+    authorization?: Authorization,
+  ) =>
+    call<User>('PATCH', `/api/users/${encodeURIComponent(code)}`, { ...change, ...withAuth(authorization) }),
+  /** A new PIN drawn by the server, confirmed by a manager's code and PIN given on the spot. */
+  resetPin: (code: string, authorization: Authorization) =>
+    call<{ user: User; pin: string | null }>('POST', `/api/users/${encodeURIComponent(code)}/pin`, {
+      authorization,
+    }),
+  registers: () => call<{ items: RegisterRow[] }>('GET', '/api/registers'),
+  addRegister: (register: { number: number; name: string }, authorization?: Authorization) =>
+    call<RegisterRow>('POST', '/api/registers', { ...register, ...withAuth(authorization) }),
+  families: () => call<{ items: Family[] }>('GET', '/api/families'),
+  createFamily: (family: Family, authorization?: Authorization) =>
+    call<Family>('POST', '/api/families', { ...family, ...withAuth(authorization) }),
+  vatRates: () => call<{ items: VatRate[] }>('GET', '/api/vat-rates'),
+  createVatRate: (rate: Omit<VatRate, 'active'>, authorization?: Authorization) =>
+    call<VatRate>('POST', '/api/vat-rates', { ...rate, ...withAuth(authorization) }),
+  createPaymentMode: (
+    mode: {
+      code: string;
+      label: string;
+      excess: Excess;
+      roundingStep: number;
+      opensDrawer: boolean;
+      position: number;
+    },
+    authorization?: Authorization,
+  ) => call<PaymentModeSettings>('POST', '/api/payment-modes', { ...mode, ...withAuth(authorization) }),
+  createCustomer: (customer: NewCustomer) => call<Customer>('POST', '/api/customers', customer),
   close: (kind: ClosureKind, authorization?: Authorization) =>
     call<{ closures: JournalRecord[] }>('POST', '/api/closures', {
       kind,

@@ -1,9 +1,9 @@
 /**
  * The back office's « Paramètres »: the store's settings read from `GET /api/settings` and changed with
  * `PUT /api/settings` (right `manage_settings`, or a manager's code in place), one form per part: the
- * store's identity (what the receipts print), each register's options and receipt options, the payment
- * modes, the receipts and e-mails (messages, reprint reasons) and the SMTP server. Each form sends only
- * its own part; the server checks it whole and writes nothing when it refuses it, its French message
+ * store's identity (what the receipts print), each register's options and receipt options, the
+ * receipts and e-mails (messages, reprint reasons) and the SMTP server (the payment modes have their
+ * own page, which reuses the forms of this one). Each form sends only its own part; the server checks it whole and writes nothing when it refuses it, its French message
  * shown in the form. Then « À propos » (the article shortcuts have their own page).
  */
 import type { ComponentChildren } from 'preact';
@@ -27,8 +27,8 @@ import { errorText, useConfidential } from './confidential.tsx';
 import { parseMoney, parsePercent } from './format.ts';
 
 /** What a form's save came to. */
-type Outcome = 'saved' | 'unchanged' | 'abandoned';
-type Save = (change: SettingsChange) => Promise<SettingsData | null>;
+export type Outcome = 'saved' | 'unchanged' | 'abandoned';
+export type Save = (change: SettingsChange) => Promise<SettingsData | null>;
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -62,7 +62,6 @@ export function Settings(props: { info: RegisterInfo }) {
           {settings.registers.map((r) => (
             <RegisterForm key={r.number} register={r} current={r.number === props.info.number} save={save} />
           ))}
-          <PaymentModesForm modes={settings.paymentModes} save={save} />
           <ReceiptForm receipt={settings.receipt} save={save} />
           <SmtpForm smtp={settings.smtp} save={save} />
         </>
@@ -77,10 +76,11 @@ export function Settings(props: { info: RegisterInfo }) {
  * One part of the settings: its fields, its « Enregistrer » button, and what came of it next to them
  * (the server's refusal as an alert, the field at fault marked invalid).
  */
-function SettingsForm(props: {
+export function SettingsForm(props: {
   name: string;
   button: string;
-  onSave: () => Promise<Outcome>;
+  /** What came of it; a text: the message shown (a creation's). */
+  onSave: () => Promise<Outcome | { done: string }>;
   children: (invalid: (field: string) => boolean) => ComponentChildren;
 }) {
   const [busy, setBusy] = useState(false);
@@ -101,11 +101,14 @@ function SettingsForm(props: {
             (outcome) =>
               setMessage({
                 error: false,
-                text: {
-                  saved: `${props.name} : modifications enregistrées`,
-                  unchanged: `${props.name} : aucune modification`,
-                  abandoned: `${props.name} : modification abandonnée, rien n’est enregistré`,
-                }[outcome],
+                text:
+                  typeof outcome === 'object'
+                    ? outcome.done
+                    : {
+                        saved: `${props.name} : modifications enregistrées`,
+                        unchanged: `${props.name} : aucune modification`,
+                        abandoned: `${props.name} : modification abandonnée, rien n’est enregistré`,
+                      }[outcome],
               }),
             (e: unknown) => {
               setField(e instanceof ApiError ? e.field : undefined);
@@ -129,7 +132,7 @@ function SettingsForm(props: {
   );
 }
 
-function TextField(props: {
+export function TextField(props: {
   label: string;
   value: string;
   onInput: (value: string) => void;
@@ -166,7 +169,7 @@ function TextField(props: {
 }
 
 /** A labelled list of choices, from their French names by value. */
-function ChoiceField<T extends string>(props: {
+export function ChoiceField<T extends string>(props: {
   label: string;
   value: T;
   names: Readonly<Record<T, string>>;
@@ -186,7 +189,7 @@ function ChoiceField<T extends string>(props: {
   );
 }
 
-function CheckField(props: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
+export function CheckField(props: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
   return (
     <label class="check">
       <input
@@ -278,7 +281,7 @@ const RECEIPT_OPTIONS: readonly (readonly [
 /** `null` (no limit) ↔ an empty field; amounts and rates typed the French way. */
 const limitText = (value: number | null, format: (n: number) => string) =>
   value === null ? '' : format(value).replace(/\s?[€%]$/, '');
-const decimalText = (n: number) => (n / 100).toFixed(2).replace('.', ',').replace(/,00$/, '');
+export const decimalText = (n: number) => (n / 100).toFixed(2).replace('.', ',').replace(/,00$/, '');
 
 function readLimit(text: string, parse: (t: string) => number | undefined, label: string): number | null {
   if (text.trim() === '') return null;
@@ -390,6 +393,11 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
             onChange={(sellerMandatory) => set({ sellerMandatory })}
           />
           <CheckField
+            label="Articles gérés par lot/série vendables (numéro saisi sur la ligne, imprimé sur le ticket)"
+            checked={s.allowLotSerial}
+            onChange={(allowLotSerial) => set({ allowLotSerial })}
+          />
+          <CheckField
             label="Bloquer la vente d’un article en rupture de stock (sinon un simple avertissement)"
             checked={s.blockOutOfStock}
             onChange={(blockOutOfStock) => set({ blockOutOfStock })}
@@ -426,14 +434,14 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
   );
 }
 
-const EXCESS_NAMES: Readonly<Record<Excess, string>> = {
+export const EXCESS_NAMES: Readonly<Record<Excess, string>> = {
   change: 'rendu de monnaie',
   creditNote: 'avoir',
   refuse: 'refusé',
 };
 
 /** The store's payment modes (those restricted to one register are shown, not changed here). */
-function PaymentModesForm(props: { modes: PaymentModeSettings[]; save: Save }) {
+export function PaymentModesForm(props: { modes: PaymentModeSettings[]; save: Save }) {
   const [modes, setModes] = useState(props.modes);
   const [steps, setSteps] = useState(props.modes.map((m) => decimalText(m.roundingStep)));
   const update = (i: number, change: Partial<PaymentModeSettings>) =>

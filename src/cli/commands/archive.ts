@@ -1,11 +1,11 @@
 /**
  * `comptoir archive export --period 2026-11 --out FILE [--register N] [--operator CODE]` and
- * `comptoir archive verify FILE [--json]` (checklist section H). Exit 1 when the period is refused or
+ * `comptoir archive verify FILE [--public-key FILE] [--fingerprint HEX] [--json]` (checklist section H). Exit 1 when the period is refused or
  * the archive is altered, 2 when the input cannot be read.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
-import type { ArchiveReport } from '../../fiscal/archive.ts';
+import type { ArchiveReport, ArchiveTrust } from '../../fiscal/archive.ts';
 import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { problemLines } from './verify.ts';
 
@@ -27,6 +27,38 @@ function fail(message: string, code: 1 | 2, json: boolean | undefined, machine =
 const stampText = (s: { utc: string; offset: string }): string =>
   `${s.utc.slice(0, 4)}-${s.utc.slice(4, 6)}-${s.utc.slice(6, 8)} ${s.utc.slice(8, 10)}:${s.utc.slice(10, 12)}:${s.utc.slice(12, 14)} UTC`;
 
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** The public keys of `--public-key` files (PEM, or `comptoir keys export` JSON) and `--fingerprint`s. */
+async function readTrust(files: readonly string[], fingerprints: readonly string[]): Promise<ArchiveTrust> {
+  const { importPublicKeyPem } = await import('../../fiscal/signing.ts');
+  const { parseFingerprints } = await archiveModule();
+  const publicKeys = files.flatMap((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`Lecture impossible de ${file} (${(error as NodeJS.ErrnoException).code ?? 'erreur'})`);
+    }
+    try {
+      if (text.trimStart().startsWith('{')) {
+        const exported = JSON.parse(text) as { keys?: { pem?: unknown }[] };
+        const pems = (exported.keys ?? [])
+          .map((k) => k.pem)
+          .filter((p): p is string => typeof p === 'string');
+        if (pems.length === 0) throw new Error('aucune clé');
+        return pems.map((pem) => importPublicKeyPem(pem));
+      }
+      return [importPublicKeyPem(text)];
+    } catch {
+      throw new Error(
+        `Clé publique illisible dans ${file} : un PEM de clé publique ECDSA P-256 ou la sortie de « comptoir keys export » est attendu.`,
+      );
+    }
+  });
+  return { publicKeys, fingerprints: parseFingerprints(fingerprints) };
+}
+
 /** The French report of an archive verification. */
 export function archiveReportLines(report: ArchiveReport): string[] {
   const m = report.manifest;
@@ -47,7 +79,19 @@ export function archiveReportLines(report: ArchiveReport): string[] {
   );
   if (!report.journal.ok)
     lines.push(`${report.journal.problems.length} anomalie(s) :`, ...problemLines(report.journal.problems));
-  lines.push(report.ok ? 'Résultat : archive intègre.' : 'Résultat : ARCHIVE ALTÉRÉE.');
+  const { trust } = report;
+  lines.push(
+    trust.pinned
+      ? `Confiance : clé(s) ${trust.trustedKeys.join(', ') || 'aucune'} reconnue(s) sur ${trust.signingKeys.join(', ')} (épinglée(s) par --public-key ou --fingerprint, ou annoncée(s) par une clé épinglée).`
+      : `Confiance : vérifiée avec la seule clé que l’archive fournit (${trust.signingKeys.join(', ')}) ; une archive refaite de bout en bout avec une autre clé serait aussi déclarée intègre. Épinglez la clé de la caisse : --public-key FICHIER ou --fingerprint EMPREINTE (comptoir keys export).`,
+  );
+  lines.push(
+    report.ok
+      ? trust.pinned
+        ? 'Résultat : archive intègre.'
+        : 'Résultat : archive intègre par rapport à sa propre clé (non épinglée).'
+      : 'Résultat : ARCHIVE ALTÉRÉE.',
+  );
   return lines;
 }
 
@@ -118,8 +162,27 @@ export function registerArchiveCommands(program: Command): void {
     .command('verify')
     .description('vérifie une archive hors ligne, à partir du seul fichier (code 1 si altérée)')
     .argument('<fichier>', 'l’archive à vérifier')
+    .option(
+      '--public-key <fichier>',
+      'clé publique de confiance de la caisse (PEM, ou la sortie JSON de « comptoir keys export ») ; répétable',
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--fingerprint <hex>',
+      'empreinte de confiance (SHA-256 de la clé publique, 16 à 64 chiffres hexadécimaux) ; répétable',
+      collect,
+      [] as string[],
+    )
     .option('--json', 'rapport en JSON')
     .action(async (file, options) => {
+      let trust: ArchiveTrust;
+      try {
+        trust = await readTrust(options.publicKey, options.fingerprint);
+      } catch (error) {
+        fail((error as Error).message, 2, options.json, 'BAD_TRUST');
+        return;
+      }
       let bytes: Uint8Array;
       try {
         bytes = new Uint8Array(readFileSync(file));
@@ -135,7 +198,7 @@ export function registerArchiveCommands(program: Command): void {
       const { verifyArchive, ArchiveError } = await archiveModule();
       let report: ArchiveReport;
       try {
-        report = verifyArchive(bytes);
+        report = verifyArchive(bytes, trust);
       } catch (error) {
         if (error instanceof ArchiveError) {
           fail(`${error.message}\nRésultat : ARCHIVE ALTÉRÉE.`, 1, options.json, error.code);

@@ -8,6 +8,7 @@ import { registerLookupCommand } from './lookup.ts';
 import { registerMailCommands } from './mail.ts';
 import { registerQuoteCommands } from './quote.ts';
 import { registerReceiptCommands } from './receipt.ts';
+import { registerSellCommand } from './sell.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
 import { registerStockCommands } from './stock.ts';
@@ -27,5 +28,6 @@ export function registerCommands(program: Command): void {
   registerMailCommands(program);
   registerSoftwareCommands(program);
   registerCustomerCommands(program);
+  registerSellCommand(program);
   registerStockCommands(program);
 }

@@ -1,23 +1,11 @@
-import { randomInt } from 'node:crypto';
 import type { Command } from '@commander-js/extra-typings';
-import type { Role } from '../../store/validation.ts';
+import { randomPin } from '../../store/pin.ts';
+import { ROLE_LABELS } from '../../store/validation.ts';
 import { DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { describeDatabase, frenchUsage, runCommand } from '../run-command.ts';
 
 /** The demonstration shop is always the same one (seed 1), so that the docs can name its articles. */
 export const DEMO_SEED = 1;
-
-const ROLE_LABELS: Readonly<Record<Role, string>> = {
-  admin: 'administrateur',
-  manager: 'responsable',
-  cashier: 'caissier',
-  seller: 'vendeur',
-};
-
-/** A random PIN of six digits (the leading zeros kept). */
-export function randomPin(): string {
-  return String(randomInt(0, 1_000_000)).padStart(6, '0');
-}
 
 /**
  * `comptoir init [--demo]`: creates the database and everything a register needs before its first
@@ -41,19 +29,23 @@ export function registerInitCommand(program: Command): void {
       const pins = { admin: randomPin(), cashier: randomPin(), seller: randomPin() };
       await withStore(dataDir, async (db, config) => {
         const { FRENCH_VAT_RATES, initStore } = await import('../../store/init.ts');
+        const { DEMO_SIRET } = await import('../../store/demo.ts');
+        // A demonstration store without --siret gets the demo SIRET, so that its receipts verify.
+        const siret = options.siret ?? (options.demo === true ? DEMO_SIRET : undefined);
         const summary = await initStore(db, {
           now: new Date(),
           pins,
           store: {
             name: options.name,
-            ...(options.siret === undefined ? {} : { siret: options.siret }),
+            ...(siret === undefined ? {} : { siret }),
             ...(options.email === undefined ? {} : { email: options.email }),
           },
           ...(options.demo === true ? { demoSeed: DEMO_SEED } : {}),
         });
-        // The register's signing key pair and the store's PDF certificate live in <data>/keys/,
-        // outside the tables they protect (NF525; issue 4 and 5).
+        // The register's private signing key lives in the encrypted key store outside the data folder
+        // (issue 11), its public key and the store's PDF certificate in <data>/keys/.
         const { ensureRegisterKeys } = await import('../../store/journal/keys.ts');
+        const { keyStoreDir, passphraseSource } = await import('../../store/journal/key-store.ts');
         const { ensureStoreCertificate } = await import('../../receipts/store-certificate.ts');
         const key = ensureRegisterKeys(dataDir, summary.registerNumber);
         const certificate = await ensureStoreCertificate(dataDir, { commonName: options.name });
@@ -64,6 +56,7 @@ export function registerInitCommand(program: Command): void {
           'Modes de règlement : CASH, CARD, CHEQUE, CREDIT_NOTE, GIFT_CARD.',
           `Taux de TVA : ${rates.join(', ')}.`,
           `Clé de signature de la caisse ${summary.registerNumber} : ${key.keyId} ; certificat du magasin : ${certificate.paths.certificate}`,
+          `Coffre de clés : ${keyStoreDir(dataDir)} ; phrase secrète : ${passphraseSource(dataDir)}.`,
           '',
           'Codes PIN (affichés cette seule fois : notez-les, la base ne garde que leur empreinte) :',
           ...summary.users.map((u) => `  ${u.code.padEnd(8)} ${ROLE_LABELS[u.role].padEnd(15)} ${u.pin}`),

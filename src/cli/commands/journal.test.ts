@@ -4,16 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { verifyJournal } from '../../fiscal/verify.ts';
+import { createArticle } from '../../store/catalogue.ts';
 import { initStore } from '../../store/init.ts';
 import { ensureRegisterKeys, readHeads, readJournal, readPublicKeys } from '../../store/journal/index.ts';
 import { openDatabase } from '../../store/open-database.ts';
-import { type CliRun, runComptoir } from '../testing.ts';
+import { CLI_PINS, type CliRun, runComptoir } from '../testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-journal-'));
 const data = join(dir, 'data');
 
 function comptoir(...args: string[]): Promise<CliRun> {
   return runComptoir(args, { cwd: dir, env: { COMPTOIR_DATA: data } });
+}
+
+/** `comptoir sell` as someone else than the default cashier (`env` over the test's). */
+function sellAs(env: Record<string, string | undefined>, file: string, ...args: string[]): Promise<CliRun> {
+  return runComptoir(['sell', file, ...args], { cwd: dir, env: { COMPTOIR_DATA: data, ...env } });
 }
 
 const scenario = (name: string, value: unknown): string => {
@@ -25,7 +31,8 @@ const scenario = (name: string, value: unknown): string => {
 describe('comptoir sell, close, journal show, keys (real processes, SQLite file)', () => {
   before(async () => {
     const db = await openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
-    await initStore(db, { now: new Date(), pins: { admin: '1234', cashier: '2345', seller: '3456' } });
+    await initStore(db, { now: new Date(), pins: CLI_PINS });
+    await createArticle(db, { ref: 'A1', designation: 'Article un', vatRate: 2000, price: 2300 }, new Date());
     await db.destroy();
     ensureRegisterKeys(data, 1);
   });
@@ -45,7 +52,7 @@ describe('comptoir sell, close, journal show, keys (real processes, SQLite file)
     const [first, refused, bad] = await Promise.all([
       comptoir('sell', file),
       comptoir('sell', scenario('bad.json', { lines: [], payments: [], customer: 'DIVERS' })),
-      comptoir('sell', scenario('typo.json', { lines: [{ ref: 'A', qty: 'x' }] })),
+      comptoir('sell', scenario('typo.json', { lines: [{ ref: 'A1', qty: 'x' }] })),
     ]);
     assert.equal(first.code, 0, first.stderr);
     const out = JSON.parse(first.stdout);
@@ -73,6 +80,18 @@ describe('comptoir sell, close, journal show, keys (real processes, SQLite file)
     assert.equal(report.closures[0].kind, 'DAY');
     assert.equal(report.closures[0].ticketCount, 1);
     assert.equal(report.closures[0].periodTotal, 4600);
+    // The Z reconciles: received, change given and settled per mode, with its label.
+    assert.deepEqual(report.closures[0].reconciliation.tenders, [
+      { mode: 'CASH', label: 'Espèces', received: '50.00', change: '4.00', settled: '46.00' },
+    ]);
+    assert.deepEqual(report.closures[0].reconciliation.returns, { count: 0, amount: '0.00' });
+    assert.equal(report.closures[0].perPayment[0].label, 'Espèces');
+    const [again, month] = await Promise.all([comptoir('close', 'day'), comptoir('close', 'month')]);
+    assert.equal(again.code, 1);
+    assert.equal(JSON.parse(again.stdout).errors[0].code, 'DAY_ALREADY_CLOSED');
+    assert.match(again.stderr, /est déjà clôturée/);
+    assert.equal(month.code, 1);
+    assert.equal(JSON.parse(month.stdout).errors[0].code, 'PERIOD_NOT_ENDED');
     assert.ok(
       report.heads.some(
         (h: { chain: string; sequence: number }) => h.chain === 'CLOSURE' && h.sequence === 1,
@@ -119,5 +138,57 @@ describe('comptoir sell, close, journal show, keys (real processes, SQLite file)
     } finally {
       await db.destroy();
     }
+  });
+
+  test('sell refuses as the register does: no user, wrong PIN, unknown article, price change without the right', async () => {
+    const sale = (name: string, line: Record<string, string>) =>
+      scenario(name, { lines: [{ qty: '1', ...line }], payments: [{ mode: 'CARD' }] });
+    const atCatalogue = sale('catalogue.json', { ref: 'A1' });
+    const cheaper = sale('cheaper.json', { ref: 'A1', unitPrice: '0.01' });
+    const tickets = async () => {
+      const shown = await comptoir('journal', 'show', '--chain', 'TICKET');
+      return shown.stdout.trim().split('\n').filter(Boolean).length;
+    };
+    const before = await tickets();
+    const [anonymous, wrongPin, seller, unknown, changed, vat] = await Promise.all([
+      sellAs({ COMPTOIR_USER: '', COMPTOIR_PIN: '' }, atCatalogue),
+      sellAs({ COMPTOIR_PIN: '9999' }, atCatalogue),
+      sellAs({ COMPTOIR_USER: 'V01', COMPTOIR_PIN: CLI_PINS.seller }, atCatalogue),
+      comptoir('sell', sale('unknown.json', { ref: 'NOPE' })),
+      comptoir('sell', cheaper),
+      comptoir('sell', sale('vat.json', { ref: 'A1', vatRate: '5.5' })),
+    ]);
+    const codeOf = (run: CliRun) => JSON.parse(run.stdout).errors[0].code;
+    assert.equal(anonymous.code, 2, anonymous.stderr);
+    assert.equal(codeOf(anonymous), 'AUTH_REQUIRED');
+    assert.match(anonymous.stderr, /--user CODE/);
+    assert.equal(wrongPin.code, 1);
+    assert.equal(codeOf(wrongPin), 'BAD_CREDENTIALS');
+    assert.match(wrongPin.stderr, /Code utilisateur ou code PIN incorrect/);
+    assert.equal(seller.code, 1);
+    assert.equal(codeOf(seller), 'RIGHT_REQUIRED');
+    assert.equal(unknown.code, 1);
+    assert.equal(codeOf(unknown), 'UNKNOWN_ARTICLE');
+    assert.match(unknown.stderr, /Article introuvable : NOPE/);
+    assert.equal(changed.code, 1);
+    assert.equal(codeOf(changed), 'RIGHT_REQUIRED');
+    assert.match(changed.stderr, /changement de prix : A1/);
+    assert.equal(vat.code, 1);
+    assert.equal(codeOf(vat), 'VAT_RATE_MISMATCH');
+    assert.equal(await tickets(), before, 'no refused sale is written');
+
+    // At the catalogue's price the cashier signs; the administrator may change the price.
+    const [sold, overridden] = await Promise.all([
+      comptoir('sell', atCatalogue),
+      sellAs({ COMPTOIR_USER: 'ADMIN', COMPTOIR_PIN: CLI_PINS.admin }, cheaper),
+    ]);
+    assert.equal(sold.code, 0, sold.stderr);
+    assert.equal(JSON.parse(sold.stdout).totalTTC, '23.00');
+    assert.equal(overridden.code, 0, overridden.stderr);
+    assert.equal(JSON.parse(overridden.stdout).totalTTC, '0.01');
+    const events = (await comptoir('journal', 'show', '--chain', 'JET')).stdout;
+    assert.match(events, /LOGIN_FAILED/);
+    assert.match(events, /RIGHT_REFUSED/);
+    assert.match(events, /Caissier|CAISSE1/);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * The fiscal journal from the shell (issue 4): `comptoir sell FILE`, `comptoir close day|month|year`,
+ * The fiscal journal from the shell (issue 4): `comptoir close day|month|year` (`comptoir sell FILE` is in
+ * sell.ts),
  * `comptoir journal show`, `comptoir keys export|rotate`. Output is JSON; exit 1 when the journal
  * refuses, 2 when the input cannot be read.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Argument, type Command, Option } from '@commander-js/extra-typings';
 import { CHAINS, type Chain, type ClosureKind, type JournalRecord } from '../../fiscal/record.ts';
@@ -12,9 +12,10 @@ import { currencyOf, formatScaled } from '../../sales/money.ts';
 import { isStoreError } from '../../store/errors.ts';
 import type { Db } from '../../store/journal/index.ts';
 import { commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
+import { OperatorRefusal } from '../operator.ts';
 
 /** A refusal (exit 1) or unreadable input (exit 2), with its JSON and its French message. */
-class CommandFailure extends Error {
+export class JournalCommandFailure extends Error {
   constructor(
     readonly exitCode: 1 | 2,
     readonly errors: readonly { code: string; message: string; field?: string }[],
@@ -25,13 +26,12 @@ class CommandFailure extends Error {
 
 // The store and the engine are loaded by the sub-command that runs, so that `comptoir` starts fast.
 const journalModule = () => import('../../store/journal/index.ts');
-const scenarioModule = () => import('../../sales/scenario.ts');
 
-function registerNumber(value: string | number | undefined): number {
+export function registerNumber(value: string | number | undefined): number {
   if (value === undefined) return 1;
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new CommandFailure(2, [
+    throw new JournalCommandFailure(2, [
       { code: 'INVALID_INPUT', message: `Numéro de caisse invalide : ${String(value)}`, field: 'register' },
     ]);
   }
@@ -59,27 +59,31 @@ async function defaultUser(db: Db, register: number, roles: readonly string[]): 
     .orderBy('id')
     .executeTakeFirst();
   if (any === undefined) {
-    throw new CommandFailure(1, [{ code: 'UNKNOWN_USER', message: 'Aucun utilisateur actif pour signer.' }]);
+    throw new JournalCommandFailure(1, [
+      { code: 'UNKNOWN_USER', message: 'Aucun utilisateur actif pour signer.' },
+    ]);
   }
   return any.code;
 }
 
 /** Runs a command body: JSON on stdout, French on stderr, the exit code of its failure. */
-async function run(body: () => Promise<unknown>): Promise<void> {
+export async function runJournalCommand(body: () => Promise<unknown>): Promise<void> {
   try {
     const output = await body();
     if (output !== undefined) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   } catch (error) {
-    let failure: CommandFailure;
-    if (error instanceof CommandFailure) failure = error;
-    else if (error instanceof Error && error.name === 'JournalError' && 'errors' in error) {
+    let failure: JournalCommandFailure;
+    if (error instanceof JournalCommandFailure) failure = error;
+    else if (error instanceof OperatorRefusal) {
+      failure = new JournalCommandFailure(error.exitCode, [{ code: error.code, message: error.message }]);
+    } else if (error instanceof Error && error.name === 'JournalError' && 'errors' in error) {
       const { isJournalError } = await journalModule();
       if (!isJournalError(error)) throw error;
-      failure = new CommandFailure(error.code === 'INVALID_INPUT' ? 2 : 1, [
+      failure = new JournalCommandFailure(error.code === 'INVALID_INPUT' ? 2 : 1, [
         { code: error.code, message: error.message },
         ...error.errors.filter((e) => e.code !== error.code),
       ]);
-    } else if (isStoreError(error)) failure = new CommandFailure(1, [error.toJSON()]);
+    } else if (isStoreError(error)) failure = new JournalCommandFailure(1, [error.toJSON()]);
     else throw error;
     process.stdout.write(`${JSON.stringify({ ok: false, errors: failure.errors }, null, 2)}\n`);
     for (const e of failure.errors) process.stderr.write(`Refusé : ${e.message}\n`);
@@ -87,20 +91,20 @@ async function run(body: () => Promise<unknown>): Promise<void> {
   }
 }
 
-function readJsonFile(file: string): unknown {
+export function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'erreur de lecture';
-    throw new CommandFailure(2, [
+    throw new JournalCommandFailure(2, [
       { code: 'INVALID_INPUT', message: `Lecture impossible de ${file} (${reason})`, field: '(fichier)' },
     ]);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CommandFailure(2, [
+    throw new JournalCommandFailure(2, [
       { code: 'INVALID_INPUT', message: `JSON invalide : ${(error as Error).message}`, field: '(racine)' },
     ]);
   }
@@ -145,13 +149,55 @@ export function ticketSummary(record: JournalRecord, replayed: boolean) {
   };
 }
 
-function closureSummary(record: JournalRecord) {
+/**
+ * What a daily closure reconciles (issue 12, item 4), from the TICKET records it covers: per mode
+ * received, change given and settled; credit notes issued; returns and cancellations counted.
+ */
+async function reconciliationOf(db: Db, record: JournalRecord, labels: ReadonlyMap<string, string>) {
+  if (record.type !== 'CLOSURE' || record.payload.kind !== 'DAY') return undefined;
+  const { from, to } = record.payload.tickets;
+  const [{ readJournal }, { reconcile }] = await Promise.all([
+    journalModule(),
+    import('../../fiscal/reconcile.ts'),
+  ]);
+  const covered: JournalRecord[] = [];
+  if (from <= to) {
+    for await (const r of readJournal(db, {
+      register: record.register,
+      chain: 'TICKET',
+      fromSequence: from,
+    })) {
+      if (r.sequence > to) break;
+      covered.push(r);
+    }
+  }
+  const done = reconcile(covered);
+  const currency = record.payload.currency;
+  return {
+    tenders: done.tenders.map((t) => ({
+      mode: t.mode,
+      label: labels.get(t.mode) ?? t.mode,
+      received: money(t.received, currency),
+      change: money(t.change, currency),
+      settled: money(t.settled, currency),
+    })),
+    creditNotesIssued: {
+      count: done.creditNotesIssued.count,
+      amount: money(done.creditNotesIssued.amount, currency),
+    },
+    returns: { count: done.returnCount, amount: money(done.returnsAmount, currency) },
+    cancellations: { count: done.cancellationCount, amount: money(done.cancellationsAmount, currency) },
+  };
+}
+
+function closureSummary(record: JournalRecord, labels: ReadonlyMap<string, string>) {
   if (record.type !== 'CLOSURE') throw new Error('Clôture attendue.');
   return {
     register: record.register,
     sequence: record.sequence,
     timestamp: `${record.timestamp.utc}${record.timestamp.offset}`,
     ...record.payload,
+    perPayment: record.payload.perPayment.map((p) => ({ ...p, label: labels.get(p.mode) ?? p.mode })),
     signature: record.signature,
     shortCode: shortCodeOf(record.signature),
     keyId: record.keyId,
@@ -160,53 +206,6 @@ function closureSummary(record: JournalRecord) {
 
 export function registerJournalCommands(program: Command): void {
   program
-    .command('sell')
-    .description(
-      'valide le ticket d’un scénario JSON (fichier, ou - pour l’entrée standard) comme une vraie vente',
-    )
-    .argument('<file>', 'scénario (spec/ticket-scenario.md) avec register, customer, seller, idempotencyKey')
-    .option(...DATA_OPTION)
-    .option('--cashier <code>', 'utilisateur qui valide (défaut : le caissier de la caisse)')
-    .option('--training', 'mode école : journalisé à part, compté dans aucun total')
-    .action(async (file, options) => {
-      await run(async () => {
-        const { readScenario } = await scenarioModule();
-        const reading = readScenario(readJsonFile(file));
-        if (!reading.ok) {
-          throw new CommandFailure(
-            2,
-            reading.issues.map((i) => ({
-              code: 'INVALID_INPUT',
-              message: `${i.field} : ${i.message}`,
-              field: i.field,
-            })),
-          );
-        }
-        const extra = reading.extra as {
-          register?: number | string;
-          customer?: string;
-          seller?: string;
-          idempotencyKey?: string;
-        };
-        const register = registerNumber(extra.register);
-        const dataDir = dataDirOf(options.data);
-        const { validateTicket } = await journalModule();
-        return withStore(dataDir, async (db) => {
-          const done = await validateTicket(db, commandJournalContext(dataDir), {
-            register,
-            idempotencyKey: extra.idempotencyKey ?? randomUUID(),
-            cashier: options.cashier ?? (await defaultUser(db, register, ['cashier', 'manager', 'admin'])),
-            ...(extra.seller === undefined ? {} : { seller: extra.seller }),
-            ...(extra.customer === undefined ? {} : { customer: extra.customer }),
-            training: options.training === true,
-            ticket: reading.input,
-          });
-          return ticketSummary(done.record, done.replayed);
-        });
-      });
-    });
-
-  program
     .command('close')
     .description('clôture la journée, le mois ou l’exercice d’une caisse et affiche le rapport Z (JSON)')
     .addArgument(new Argument('<period>', 'day, month ou year').choices(['day', 'month', 'year'] as const))
@@ -214,7 +213,7 @@ export function registerJournalCommands(program: Command): void {
     .option('--register <n>', 'numéro de caisse (défaut : 1)')
     .option('--operator <code>', 'utilisateur qui clôture (défaut : un administrateur ou responsable)')
     .action(async (period, options) => {
-      await run(async () => {
+      await runJournalCommand(async () => {
         const register = registerNumber(options.register);
         const kind = period.toUpperCase() as ClosureKind;
         const dataDir = dataDirOf(options.data);
@@ -222,10 +221,20 @@ export function registerJournalCommands(program: Command): void {
         return withStore(dataDir, async (db) => {
           const operator = options.operator ?? (await defaultUser(db, register, ['admin', 'manager']));
           const outcome = await closePeriod(db, commandJournalContext(dataDir), kind, { register, operator });
+          const { paymentLabelsOf } = await import('../../receipts/journal-source.ts');
+          const labels = new Map(Object.entries(await paymentLabelsOf(db, register)));
           return {
             ok: true,
             register: journalNameOf(register),
-            closures: outcome.closures.map(closureSummary),
+            closures: await Promise.all(
+              outcome.closures.map(async (c) => {
+                const reconciliation = await reconciliationOf(db, c, labels);
+                return {
+                  ...closureSummary(c, labels),
+                  ...(reconciliation === undefined ? {} : { reconciliation }),
+                };
+              }),
+            ),
             heads: outcome.heads.map(({ chain, sequence, signature }) => ({ chain, sequence, signature })),
           };
         });
@@ -241,10 +250,10 @@ export function registerJournalCommands(program: Command): void {
     .addOption(new Option('--chain <chain>', 'seulement cette chaîne').choices(CHAINS))
     .option('--from <seq>', 'à partir de cette séquence')
     .action(async (options) => {
-      await run(async () => {
+      await runJournalCommand(async () => {
         const from = options.from === undefined ? undefined : Number(options.from);
         if (from !== undefined && (!Number.isSafeInteger(from) || from < 1)) {
-          throw new CommandFailure(2, [
+          throw new JournalCommandFailure(2, [
             { code: 'INVALID_INPUT', message: `Séquence invalide : ${options.from}`, field: 'from' },
           ]);
         }
@@ -272,8 +281,9 @@ export function registerJournalCommands(program: Command): void {
     .option(...DATA_OPTION)
     .option('--register <n>', 'seulement cette caisse')
     .action(async (options) => {
-      await run(async () => {
-        const { journalNameOf, listPublicKeys, publicKeyMatches } = await journalModule();
+      await runJournalCommand(async () => {
+        const { journalNameOf, listPublicKeys, publicKeyFingerprint, publicKeyMatches } =
+          await journalModule();
         const dataDir = dataDirOf(options.data);
         const register =
           options.register === undefined ? undefined : journalNameOf(registerNumber(options.register));
@@ -281,7 +291,11 @@ export function registerJournalCommands(program: Command): void {
         return {
           ok: true,
           algorithm: 'ES256',
-          keys: entries.map((e) => ({ ...e, matches: publicKeyMatches(e) })),
+          keys: entries.map((e) => ({
+            ...e,
+            fingerprint: publicKeyFingerprint(e),
+            matches: publicKeyMatches(e),
+          })),
         };
       });
     });
@@ -292,7 +306,7 @@ export function registerJournalCommands(program: Command): void {
     .option('--register <n>', 'numéro de caisse (défaut : 1)')
     .option('--operator <code>', 'utilisateur qui change la clé (défaut : un administrateur)')
     .action(async (options) => {
-      await run(async () => {
+      await runJournalCommand(async () => {
         const register = registerNumber(options.register);
         const dataDir = dataDirOf(options.data);
         const { rotateRegisterKey } = await journalModule();

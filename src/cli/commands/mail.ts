@@ -17,20 +17,14 @@ import { readFileSync } from 'node:fs';
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { CampaignFilter } from '../../mail/campaign.ts';
 import { isMailError, type MailErrorCode } from '../../mail/errors.ts';
-import {
-  countByStatus,
-  type Db,
-  getJob,
-  type JobSummary,
-  listJobs,
-  MAIL_STATUSES,
-  type MailStatus,
-  retryJob,
-  STATUS_LABELS,
-} from '../../mail/outbox.ts';
+import type { Db, JobSummary } from '../../mail/outbox.ts';
+import { MAIL_STATUSES, type MailStatus, STATUS_LABELS } from '../../mail/statuses.ts';
+
+// The outbox (and its database driver) is loaded by the sub-command that uses it.
+const outboxModule = () => import('../../mail/outbox.ts');
+
 import type { SaleDocumentSource } from '../../mail/sale-mail.ts';
 import type { ReceiptDocument } from '../../receipts/document.ts';
-import { parseReceiptDocument } from '../../receipts/document-schema.ts';
 import { isStoreError } from '../../store/errors.ts';
 import { isJournalError } from '../../store/journal/errors.ts';
 import { commandClock, commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
@@ -118,7 +112,11 @@ function details(job: JobSummary): string {
 }
 
 /** `mail send --document FILE.json`: one sale document read from a file, PDF drawn here. */
-function fileSource(path: string, storeId: number): { source: SaleDocumentSource; ticket: string } {
+async function fileSource(
+  path: string,
+  storeId: number,
+): Promise<{ source: SaleDocumentSource; ticket: string }> {
+  const { parseReceiptDocument } = await import('../../receipts/document-schema.ts');
   let doc: ReceiptDocument;
   try {
     const parsed = parseReceiptDocument(JSON.parse(readFileSync(path === '-' ? 0 : path, 'utf8')));
@@ -235,6 +233,7 @@ export function registerMailCommands(program: Command): void {
     .action((options) =>
       run(() =>
         withStore(dataDirOf(options.data), async (db) => {
+          const { countByStatus, getJob, listJobs } = await outboxModule();
           if (options.id !== undefined) {
             const job = await getJob(db, positiveInt(options.id, 'Numéro'));
             process.stdout.write(
@@ -263,6 +262,7 @@ export function registerMailCommands(program: Command): void {
     .action((id, options) =>
       run(() =>
         withStore(dataDirOf(options.data), async (db) => {
+          const { retryJob } = await outboxModule();
           const job = await retryJob(db, positiveInt(id, 'Numéro'), commandClock()());
           process.stdout.write(`E-mail n° ${job.id} remis en file pour ${job.recipient}.\n`);
         }),
@@ -296,7 +296,7 @@ export function registerMailCommands(program: Command): void {
           if (options.document !== undefined) {
             if (options.duplicate === true || options.reason !== undefined)
               throw new MailCommandError('--duplicate et --reason vont avec un ticket du journal', 2);
-            const fromFile = fileSource(options.document, storeId);
+            const fromFile = await fileSource(options.document, storeId);
             const { resendReceipt } = await import('../../mail/sale-mail.ts');
             job = await resendReceipt(db, fromFile.source, {
               ticket: ticketArg ?? fromFile.ticket,

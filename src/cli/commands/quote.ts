@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
-import { invalidInput, quote } from '../../sales/quote.ts';
+import type { quote } from '../../sales/quote.ts';
 
 /** `comptoir quote FILE|-`: the sales engine from the shell (spec/ticket-scenario.md). */
 export function registerQuoteCommands(program: Command): void {
@@ -10,8 +10,8 @@ export function registerQuoteCommands(program: Command): void {
       'calcule un ticket décrit en JSON (fichier, ou - pour l’entrée standard) et affiche le résultat',
     )
     .argument('<file>', 'fichier JSON du scénario, ou - pour lire l’entrée standard')
-    .action((file) => {
-      const { exitCode, output } = runQuote(file);
+    .action(async (file) => {
+      const { exitCode, output } = await runQuote(file);
       process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
       if (exitCode === 2) {
         for (const error of output.errors) process.stderr.write(`Saisie invalide : ${error.message}\n`);
@@ -20,7 +20,9 @@ export function registerQuoteCommands(program: Command): void {
     });
 }
 
-export function runQuote(file: string): ReturnType<typeof quote> {
+export async function runQuote(file: string): Promise<ReturnType<typeof quote>> {
+  // The engine (and zod) are loaded by this command, not when `comptoir` starts.
+  const { invalidInput, quote } = await import('../../sales/quote.ts');
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');

@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { exampleSale } from '../../receipts/examples.ts';
 import { commandsNamed, scanEscPos } from '../../receipts/testing/escpos-scan.ts';
 import { makeJournalKey, signedExampleSale } from '../../receipts/testing/signed-ticket.ts';
-import { extractReceiptData } from '../../receipts/verify-pdf.ts';
+import { certificateFingerprint, extractReceiptData } from '../../receipts/verify-pdf.ts';
 import { ReceiptCommandError, readDocument, width } from './receipt.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -51,19 +51,19 @@ describe('comptoir receipt', { concurrency: true }, () => {
     assert.equal(existsSync(file('bad.pdf')), false);
   });
 
-  test('inputs are checked with French messages (in process)', () => {
+  test('inputs are checked with French messages (in process)', async () => {
     assert.throws(
       () => width('40'),
       new ReceiptCommandError('Largeur invalide : 40 (48 pour 80 mm, 32 pour 58 mm)'),
     );
     assert.equal(width('32'), 32);
-    assert.throws(
+    await assert.rejects(
       () => readDocument(file('absent.json')),
       /Lecture impossible du document .*absent\.json \(ENOENT\)/,
     );
     writeFileSync(file('broken.json'), '{"kind": ');
-    assert.throws(() => readDocument(file('broken.json')), /JSON invalide dans .*broken\.json/);
-    assert.equal(readDocument(file('sale.json')).number, exampleSale.number);
+    await assert.rejects(() => readDocument(file('broken.json')), /JSON invalide dans .*broken\.json/);
+    assert.equal((await readDocument(file('sale.json'))).number, exampleSale.number);
   });
 
   test('certificate, signed pdf, then verify: valid; one byte changed: not valid (exit 1)', async () => {
@@ -95,10 +95,31 @@ describe('comptoir receipt', { concurrency: true }, () => {
       'ticket.pdf',
     );
     assert.equal(pdf.code, 0, pdf.stderr);
-    const ok = await comptoir('receipt', 'verify', 'ticket.pdf', '--keys', 'keys.json');
+    const print = /Empreinte SHA-256 .* : ([0-9a-f]{64})\n/.exec(cert.stdout.toString())?.[1] ?? '';
+    assert.equal(print, certificateFingerprint(readFileSync(file('store.pem'))));
+    const [ok, unpinned, foreign, badPrint] = await Promise.all([
+      comptoir('receipt', 'verify', 'ticket.pdf', '--keys', 'keys.json', '--fingerprint', print.slice(0, 16)),
+      comptoir('receipt', 'verify', 'ticket.pdf', '--keys', 'keys.json'),
+      comptoir('receipt', 'verify', 'ticket.pdf', '--keys', 'keys.json', '--fingerprint', '0'.repeat(64)),
+      comptoir('receipt', 'verify', 'ticket.pdf', '--keys', 'keys.json', '--fingerprint', 'xyz'),
+    ]);
     assert.equal(ok.code, 0, ok.stdout.toString());
+    assert.match(ok.stdout.toString(), /✔ Certificat du magasin : celui du magasin/);
     assert.match(ok.stdout.toString(), /✔ Signature du ticket \(journal\) : valide/);
     assert.match(ok.stdout.toString(), /PDF valide\.\n$/);
+    // Any certificate on an unchanged PDF no longer passes: it must be the store's.
+    assert.equal(unpinned.code, 1);
+    assert.match(
+      unpinned.stdout.toString(),
+      /✘ Certificat du magasin : non vérifié : aucun certificat de confiance/,
+    );
+    assert.equal(foreign.code, 1);
+    assert.match(
+      foreign.stdout.toString(),
+      /✘ Certificat du magasin : inconnu .*pas été signé par le certificat du magasin/,
+    );
+    assert.equal(badPrint.code, 2);
+    assert.match(badPrint.stderr, /Empreinte invalide : « xyz »/);
 
     const bytes = readFileSync(file('ticket.pdf'));
     const data = extractReceiptData(bytes) ?? '';

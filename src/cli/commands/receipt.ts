@@ -3,11 +3,9 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { JournalRecord } from '../../fiscal/record.ts';
 import type { ReceiptDocument } from '../../receipts/document.ts';
-import { parseReceiptDocument } from '../../receipts/document-schema.ts';
 import { type DocumentSource, RECEIPT_KINDS, type ReceiptKind } from '../../receipts/from-journal.ts';
 import type { PdfFormat } from '../../receipts/pdf.ts';
 import type { StoreCertificate } from '../../receipts/pdf-signature.ts';
-import { renderText } from '../../receipts/text.ts';
 import { commandClock, commandJournalContext, DATA_OPTION, dataDirOf, withStore } from '../context.ts';
 import { SOFTWARE_NAME, VERSION } from '../version.ts';
 
@@ -119,7 +117,7 @@ export async function resolveDocument<T>(
   handover: Handover<T>,
 ): Promise<Resolved> {
   if (isDocumentFile(arg)) {
-    const resolved = { doc: readDocument(arg) };
+    const resolved = { doc: await readDocument(arg) };
     await handover.send(await handover.render(resolved));
     return resolved;
   }
@@ -267,7 +265,7 @@ function readInput(path: string, what: string): Buffer {
 }
 
 /** Reads and validates a document-model JSON file (or `-` for standard input). */
-export function readDocument(path: string): ReceiptDocument {
+export async function readDocument(path: string): Promise<ReceiptDocument> {
   let data: unknown;
   try {
     data = JSON.parse(readInput(path, 'document').toString('utf8'));
@@ -275,6 +273,8 @@ export function readDocument(path: string): ReceiptDocument {
     if (error instanceof ReceiptCommandError) throw error;
     throw new ReceiptCommandError(`JSON invalide dans ${path} : ${(error as Error).message}`);
   }
+  // zod is loaded by the commands that read a document, not when `comptoir` starts.
+  const { parseReceiptDocument } = await import('../../receipts/document-schema.ts');
   const parsed = parseReceiptDocument(data);
   if (!parsed.ok) {
     throw new ReceiptCommandError(
@@ -355,7 +355,7 @@ export function registerReceiptCommands(program: Command): void {
         const columns = width(options.width);
         await resolveDocument(file, options, {
           channel: 'text',
-          render: async ({ doc }) => renderText(doc, columns),
+          render: async ({ doc }) => (await import('../../receipts/text.ts')).renderText(doc, columns),
           send: (text) => writeOutput(options.out, text),
         });
       }),
@@ -448,12 +448,34 @@ export function registerReceiptCommands(program: Command): void {
       '--keys <file-or-dir>',
       'clés publiques du journal : fichier PEM ou JSON, ou dossier (défaut : <données>/keys)',
     )
+    .option(
+      '--fingerprint <hex>',
+      'empreinte SHA-256 du certificat du magasin de confiance (défaut : le certificat de <dossier de clés>/pdf) ; répétable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option(...DATA_OPTION)
     .action((file, options) =>
       run(async () => {
         const pdf = readInput(file, 'PDF');
-        const { parseJournalKeys, readJournalKeysDir, verifyReceiptPdf } = await verifyModule();
+        const { certificateFingerprint, parseJournalKeys, readJournalKeysDir, verifyReceiptPdf } =
+          await verifyModule();
+        const { normaliseFingerprint } = await import('../../fiscal/signing.ts');
         const path = options.keys ?? join(dataDirOf(options.data), 'keys');
+        const fingerprints = options.fingerprint.map((text) => {
+          const hex = normaliseFingerprint(text);
+          if (hex === undefined) {
+            throw new ReceiptCommandError(
+              `Empreinte invalide : « ${text} » (16 à 64 chiffres hexadécimaux, SHA-256 du certificat).`,
+            );
+          }
+          return hex;
+        });
+        // The store certificate kept beside the journal's public keys is trusted too.
+        const kept = join(path, 'pdf', 'store-certificate.pem');
+        if (options.fingerprint.length === 0 && existsSync(kept)) {
+          fingerprints.push(certificateFingerprint(readFileSync(kept)));
+        }
         let keys: ReturnType<typeof parseJournalKeys>;
         try {
           keys =
@@ -463,7 +485,7 @@ export function registerReceiptCommands(program: Command): void {
         } catch (error) {
           throw new ReceiptCommandError((error as Error).message);
         }
-        const report = await verifyReceiptPdf(pdf, keys);
+        const report = await verifyReceiptPdf(pdf, keys, { certificateFingerprints: fingerprints });
         if (report.summary !== undefined) process.stdout.write(`Ticket ${report.summary}\n`);
         for (const check of report.checks) {
           process.stdout.write(`${check.ok ? '✔' : '✘'} ${check.label} : ${check.detail}\n`);
@@ -500,7 +522,11 @@ export function registerReceiptCommands(program: Command): void {
           writeOutput(options.outCert, pem.certificatePem);
           writeFileSync(`${options.outKey}.${process.pid}.tmp`, pem.privateKeyPem, { mode: 0o600 });
           renameSync(`${options.outKey}.${process.pid}.tmp`, options.outKey);
-          process.stdout.write(`Certificat écrit dans ${options.outCert}, clé dans ${options.outKey}\n`);
+          const { certificateFingerprint } = await verifyModule();
+          process.stdout.write(
+            `Certificat écrit dans ${options.outCert}, clé dans ${options.outKey}\n` +
+              `Empreinte SHA-256 (pour « comptoir receipt verify --fingerprint ») : ${certificateFingerprint(pem.certificatePem)}\n`,
+          );
           return;
         }
         const { ensureStoreCertificate, importStoreCertificate } = await certificateModule();
@@ -524,8 +550,10 @@ export function registerReceiptCommands(program: Command): void {
           ...(options.name === undefined ? {} : { commonName: options.name }),
           ...(options.organization === undefined ? {} : { organization: options.organization }),
         }).catch(fail);
+        const { certificateFingerprint } = await verifyModule();
         process.stdout.write(
-          `${done.created ? 'Certificat auto-signé créé' : 'Certificat existant'} : ${done.certificate.subject}\n(${done.paths.certificate})\n`,
+          `${done.created ? 'Certificat auto-signé créé' : 'Certificat existant'} : ${done.certificate.subject}\n(${done.paths.certificate})\n` +
+            `Empreinte SHA-256 (pour « comptoir receipt verify --fingerprint ») : ${certificateFingerprint(readFileSync(done.paths.certificate))}\n`,
         );
       }),
     );

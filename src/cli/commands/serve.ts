@@ -1,6 +1,4 @@
-import type { Command } from '@commander-js/extra-typings';
-import { ConfigError } from '../../server/config.ts';
-import { serve } from '../../server/server.ts';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { DATA_OPTION, dataDirOf } from '../context.ts';
 
 /** `comptoir serve`: the store server (API), created with the demo shop on first run. */
@@ -11,14 +9,29 @@ export function registerServeCommands(program: Command): void {
     .option(...DATA_OPTION)
     .option('--port <port>', 'port d’écoute (défaut : $COMPTOIR_PORT, sinon 3000)')
     .option('--host <host>', 'adresse d’écoute (défaut : 127.0.0.1)')
+    .addOption(
+      new Option(
+        '--log <format>',
+        'journal : une ligne lisible par événement (text, défaut sur un terminal) ou un objet JSON par ligne (json, défaut sinon)',
+      ).choices(['text', 'json'] as const),
+    )
     .action(async (options) => {
       const port = options.port === undefined ? undefined : Number(options.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
-        process.stderr.write(`Port invalide : ${options.port}\n`);
+        process.stderr.write(`Port invalide : ${options.port} (--port attend un nombre de 0 à 65535)\n`);
         process.exitCode = 2;
         return;
       }
+      // The server (fastify, the drivers) is loaded by this command only, so that `comptoir` starts fast.
+      const [{ ConfigError }, { serve }, { jsonLine, logFormatOf, PortUnavailableError }] = await Promise.all(
+        [
+          import('../../server/config.ts'),
+          import('../../server/server.ts'),
+          import('../../server/log-format.ts'),
+        ],
+      );
       const print = (line: string) => process.stdout.write(`${line}\n`);
+      const logFormat = logFormatOf(options.log, process.stdout.isTTY === true);
       let running: Awaited<ReturnType<typeof serve>>;
       try {
         running = await serve({
@@ -29,19 +42,20 @@ export function registerServeCommands(program: Command): void {
             ...(options.host === undefined ? {} : { host: options.host }),
           },
           print,
+          logFormat,
         });
       } catch (error) {
-        process.stderr.write(
-          `${error instanceof ConfigError ? error.message : `Démarrage impossible : ${String(error)}`}\n`,
-        );
+        const known = error instanceof ConfigError || error instanceof PortUnavailableError;
+        process.stderr.write(`${known ? error.message : `Démarrage impossible : ${String(error)}`}\n`);
         process.exitCode = error instanceof ConfigError ? 2 : 1;
         return;
       }
+      const say = logFormat === 'json' ? (line: string) => print(jsonLine(line)) : print;
       const stop = (signal: string) => {
-        print(`Arrêt demandé (${signal}) : fin des opérations en cours…`);
+        say(`Arrêt demandé (${signal}) : fin des opérations en cours…`);
         running.close().then(
           () => {
-            print('Serveur arrêté.');
+            say('Serveur arrêté.');
             process.exit(0);
           },
           (error: unknown) => {

@@ -56,7 +56,10 @@ test('a sale by comptoir sell moves the stock that stock show prints', async () 
       payments: [{ mode: 'CASH' }],
     }),
   );
-  const sold = await comptoir('sell', file);
+  const sold = await runComptoir(['sell', file, '--data', data], {
+    cwd: work,
+    env: { COMPTOIR_DATA: undefined, COMPTOIR_USER: 'CAISSE1', COMPTOIR_PIN: '2222' },
+  });
   assert.equal(sold.code, 0, sold.stderr);
   const view = await show('vis');
   assert.deepEqual(view.depots, [

@@ -64,6 +64,8 @@ describe('comptoir verify and comptoir archive (real processes)', () => {
       await closeDay(db, ctx, { register: 1, operator: 'ADMIN' });
       clock = new Date(clock.getTime() + 20 * 3_600_000);
     }
+    // November is closed once it has ended (PERIOD_NOT_ENDED before).
+    clock = new Date('2026-12-01T08:00:00Z');
     await closeMonth(db, ctx, { register: 1, operator: 'ADMIN' });
     await db.destroy();
   });
@@ -142,5 +144,37 @@ describe('comptoir verify and comptoir archive (real processes)', () => {
     assert.equal(flaw?.code, 90);
     assert.match(flaw?.data ?? '', /TICKET n° 2 TEXT_MISMATCH/);
     assert.equal(runEvent?.code, 1070);
+  });
+
+  test('archive verify pins its trust: --public-key, --fingerprint, or says it used the archive’s own key', async () => {
+    const exported = await comptoir('keys', 'export');
+    writeFileSync(join(dir, 'keys.json'), exported.stdout);
+    const key = (
+      JSON.parse(exported.stdout) as { keys: { keyId: string; fingerprint: string; pem: string }[] }
+    ).keys[0];
+    if (key === undefined) assert.fail('no key exported');
+    assert.ok(key.fingerprint.startsWith(key.keyId), 'the export gives each fingerprint');
+    writeFileSync(join(dir, 'key.pem'), key.pem);
+    const [own, byFile, byPem, byPrint, wrong, bad] = await Promise.all([
+      comptoir('archive', 'verify', 'nov.zip'),
+      comptoir('archive', 'verify', 'nov.zip', '--public-key', 'keys.json'),
+      comptoir('archive', 'verify', 'nov.zip', '--public-key', 'key.pem'),
+      comptoir('archive', 'verify', 'nov.zip', '--fingerprint', key.fingerprint.toUpperCase()),
+      comptoir('archive', 'verify', 'nov.zip', '--fingerprint', 'f'.repeat(64)),
+      comptoir('archive', 'verify', 'nov.zip', '--fingerprint', 'zz'),
+    ]);
+    assert.equal(own.code, 0, own.stderr);
+    assert.match(own.stdout, /vérifiée avec la seule clé que l’archive fournit/);
+    assert.match(own.stdout, /Résultat : archive intègre par rapport à sa propre clé \(non épinglée\)\./);
+    for (const run of [byFile, byPem, byPrint]) {
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`Confiance : clé\\(s\\) ${key.keyId} reconnue\\(s\\)`));
+      assert.match(run.stdout, /Résultat : archive intègre\.$/m);
+    }
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stdout, new RegExp(`UNTRUSTED_KEY : Clé ${key.keyId} non reconnue`));
+    assert.match(wrong.stdout, /ARCHIVE ALTÉRÉE/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Empreinte invalide : « zz »/);
   });
 });

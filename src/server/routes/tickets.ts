@@ -33,6 +33,36 @@ import { type Api, answers } from './kit.ts';
 const lookupText = z.string().trim().min(1).max(100);
 const nonZeroMilli = milli.refine((q) => q !== 0, { message: 'la quantité ne peut pas être nulle' });
 
+/**
+ * A lot/serial article's line carries its number in its designation, so that the signed detail and
+ * every receipt print it: « Perceuse — n° lot/série SN123 ». Refused without it, or on an article
+ * that is not managed by lot/serial.
+ */
+function withSerial<T extends { ref: string; designation: string; lotSerial: boolean }>(
+  hit: T,
+  serial: string | undefined,
+): T {
+  if (!hit.lotSerial) {
+    if (serial === undefined) return hit;
+    throw new ApiError(
+      422,
+      'NOT_LOT_SERIAL',
+      `${hit.ref} n’est pas géré par lot/série : pas de numéro à saisir`,
+      'serial',
+    );
+  }
+  if (serial === undefined) {
+    throw new ApiError(
+      422,
+      'SERIAL_REQUIRED',
+      `${hit.designation} est géré par lot/série : saisissez son numéro de lot ou de série`,
+      'serial',
+      { ref: hit.ref },
+    );
+  }
+  return { ...hit, designation: `${hit.designation} — n° lot/série ${serial}` };
+}
+
 const discountBody = z
   .strictObject({
     percent: centi.optional(),
@@ -189,16 +219,20 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
     'customer',
     'Client : carte, code ou -NOM ; null pour le client comptoir',
     z.strictObject({ text: lookupText.nullable() }),
-    async (state, body, session) => {
+    async (state, body, session, _address, current) => {
       const register = await ctx.tickets.register(session.register);
       const customer = await findCustomer(ctx.db, body.text ?? register.defaultCustomer);
-      return {
-        state: run(state, {
-          type: 'setCustomer',
-          customer: { code: customer.code, taxExempt: customer.taxExempt },
-        }),
-        customerName: customer.name,
-      };
+      let next = run(state, {
+        type: 'setCustomer',
+        customer: { code: customer.code, taxExempt: customer.taxExempt },
+      });
+      // A seller typed on the ticket stays; otherwise the customer record's seller comes with the
+      // customer (seed 001), and the register's or the user's own when the record has none.
+      if (current.meta.sellerName === null) {
+        const seller = customer.sellerCode ?? register.defaultSeller ?? session.user.sellerCode;
+        if (seller !== state.seller) next = run(next, { type: 'setSeller', seller });
+      }
+      return { state: next, customerName: customer.name };
     },
   );
 
@@ -209,15 +243,26 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
       text: lookupText,
       qty: nonZeroMilli.optional(),
       after: lineId.optional(),
+      serial: z
+        .string()
+        .trim()
+        .min(1)
+        .max(40)
+        .optional()
+        .describe(
+          'Le numéro de lot ou de série d’un article géré par lot/série (quand la caisse les permet)',
+        ),
       authorization: authorizationSchema.optional(),
     }),
     async (state, body, session, address) => {
       const register = await ctx.tickets.register(session.register);
-      const hit = await findArticle(ctx.db, body.text, {
+      const found = await findArticle(ctx.db, body.text, {
         now: ctx.clock(),
         depotCode: register.depotCode,
         ...(state.customer === null ? {} : { customerCode: state.customer.code }),
+        ...(register.allowLotSerial ? { allowLotSerial: true } : {}),
       });
+      const hit = withSerial(found, body.serial);
       if (body.qty !== undefined && body.qty < 0) {
         await ctx.rights.require(session, 'refund', body.authorization, address, `retour ${hit.ref}`);
       }
@@ -262,6 +307,13 @@ export function ticketRoutes(api: Api, ctx: AppContext): void {
         await ctx.rights.require(session, 'refund', body.authorization, address, 'quantité négative');
       return { state: run(state, { type: 'setQuantity', qty: body.qty }) };
     },
+  );
+
+  step(
+    'label',
+    'Libellé : le libellé de la ligne pointée, tel que le ticket l’imprime (seed 001)',
+    z.strictObject({ designation: z.string().max(500) }),
+    async (state, body) => ({ state: run(state, { type: 'setDesignation', designation: body.designation }) }),
   );
 
   step(

@@ -7,24 +7,36 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { canonicalJson } from '../../fiscal/canonical-json.ts';
 import { appendRecord, ChainError } from '../../fiscal/chain.ts';
-import { type ClosureState, openClosureState, trackRecord } from '../../fiscal/closure.ts';
+import { ClosureError, type ClosureState, openClosureState, trackRecord } from '../../fiscal/closure.ts';
 import {
   CHAIN_OF_TYPE,
+  CHAINS,
   type Chain,
   type ChainHead,
+  instantOf,
   JET_CODES,
   JET_LABELS,
   type JournalRecord,
   type RecordDraft,
   type RecordFields,
   type Stamp,
+  stampOf,
 } from '../../fiscal/record.ts';
+import { frenchUtc } from '../../fiscal/rules-check.ts';
 import { sqlFamilyOf } from '../engine.ts';
 import type { Database, JournalRegistersTable, JournalTable } from '../schema.ts';
 import { cachedRows, runRaw } from './cached-query.ts';
 import { JournalError } from './errors.ts';
 import { scheduleHeads } from './heads.ts';
-import { abortNextKey, commitNextKey, ensureRegisterKeys, loadRegisterKey, pendingNextKey } from './keys.ts';
+import {
+  abortNextKey,
+  commitNextKey,
+  enrolledChecked,
+  ensureRegisterKeys,
+  hasRegisterKey,
+  loadRegisterKey,
+  pendingNextKey,
+} from './keys.ts';
 import { DEFAULT_TIME_ZONE, localStamp } from './time.ts';
 
 export type Db = Kysely<Database>;
@@ -246,7 +258,21 @@ export class RegisterBatch {
     );
     this.heads.set(chain, appended.head);
     this.appended.push(appended.record);
-    this.state.closure = trackRecord(this.state.closure, appended.record);
+    try {
+      this.state.closure = trackRecord(this.state.closure, appended.record);
+    } catch (error) {
+      // The register's running totals do not follow its journal: records were deleted or altered
+      // behind the software's back. Refused (rolled back), then journaled by withRegister.
+      if (error instanceof ClosureError) {
+        throw new JournalError(
+          'JOURNAL_INCONSISTENT',
+          `Journal de la caisse ${this.register} incohérent avec ses totaux en cours (${error.message}) : ` +
+            'des enregistrements ont pu être supprimés ou modifiés. Enregistrement refusé ; lancez ' +
+            '« comptoir verify » et prévenez le responsable.',
+        );
+      }
+      throw error;
+    }
     this.stateChanged = true;
     return appended.record;
   }
@@ -286,7 +312,7 @@ export class RegisterBatch {
 
   /** A register's first record: JET 260, signed by its first key (the verifier trusts it from there). */
   private async initialise(): Promise<void> {
-    const { keyId } = loadRegisterKey(this.ctx.dataDir, this.register).pair;
+    const { keyId } = loadRegisterKey(this.ctx.dataDir, this.register);
     await this.append({
       register: this.register,
       type: 'JET',
@@ -345,23 +371,144 @@ export async function withRegister<T>(
     const known = group?.get(register);
     const state =
       known === undefined ? await lockRegister(trx, register, currency, stamp, now) : { ...known.state };
+    // Signed time never goes backwards within a register (issue 11 item 3).
+    const lastUtc = known === undefined ? await lastStampOf(trx, register) : known.lastUtc;
+    if (lastUtc !== undefined && stamp.utc < lastUtc) throw new ClockBehind(register, now, lastUtc);
     const batch = new RegisterBatch(trx, ctx, state, now, stamp, known?.heads);
     const value = await fn(batch);
     await batch.saveState();
     if (group !== undefined) {
       const heads = new Map(batch.readHeads);
       for (const [chain, head] of batch.heads) heads.set(chain, head);
-      group.set(register, { state: { ...batch.state }, heads });
+      const after = batch.appended.length > 0 ? stamp.utc : lastUtc;
+      group.set(register, { state: { ...batch.state }, heads, lastUtc: after });
     }
     return { value, batch };
   };
-  const { value, batch } =
-    sqlFamilyOf(db as unknown as Kysely<unknown>) === 'sqlite'
-      ? await groupCommit(db, work)
-      : await db.transaction().execute(work);
-  scheduleHeads(ctx.dataDir, register, batch.heads.values());
+  let done: { value: T; batch: RegisterBatch };
+  try {
+    done =
+      sqlFamilyOf(db as unknown as Kysely<unknown>) === 'sqlite'
+        ? await groupCommit(db, work)
+        : await db.transaction().execute(work);
+  } catch (error) {
+    if (error instanceof ClockBehind) {
+      await journalClockBehind(db, ctx, register, currency, error);
+      throw new JournalError('CLOCK_BEHIND', error.message);
+    }
+    if (error instanceof JournalError && error.code === 'JOURNAL_INCONSISTENT') {
+      await reportInconsistency(db, ctx, register, currency, error.message);
+    }
+    throw error;
+  }
+  const { value, batch } = done;
+  scheduleHeads(ctx.dataDir, register, batch.heads.values(), {
+    writtenAt: batch.stamp.utc,
+    create: batch.appended.some((r) => r.type === 'JET' && r.payload.code === JET_CODES.DATA_INITIALISATION),
+  });
   if (batch.checkedVersion !== undefined) versionsChecked.add(batch.checkedVersion);
   return value;
+}
+
+/** `dataDir\0register` whose inconsistency this process journaled (once each). */
+const inconsistenciesReported = new Set<string>();
+
+/**
+ * Journals an inconsistency found while writing (JET 90, integrity flaw), once per register and
+ * process, in its own transaction: the refused write was rolled back.
+ */
+async function reportInconsistency(
+  db: Db,
+  ctx: JournalContext,
+  register: string,
+  currency: string,
+  message: string,
+): Promise<void> {
+  const key = `${ctx.dataDir}\u0000${register}`;
+  if (inconsistenciesReported.has(key)) return;
+  inconsistenciesReported.add(key);
+  try {
+    await withRegister(db, ctx, register, currency, (batch) =>
+      batch.append({
+        register,
+        type: 'JET',
+        softwareVersion: ctx.softwareVersion,
+        payload: {
+          code: JET_CODES.INTEGRITY_FLAW,
+          description: JET_LABELS.INTEGRITY_FLAW,
+          operator: 'SYSTEME',
+          data: message,
+        },
+      }),
+    );
+  } catch {
+    // The journal cannot take even the event (its JET chain is damaged too): the refusal stands.
+  }
+}
+
+/** The latest stamp of a register's records (the last record of each chain), undefined when none. */
+export async function lastStampOf(trx: Db | Trx, register: string): Promise<string | undefined> {
+  const heads = CHAINS.map(
+    (chain) =>
+      sql`select (select stamp_utc from journal where register = ${register} and chain = ${chain} order by sequence desc limit 1) as s`,
+  );
+  const { rows } = await sql<{ latest: string | null }>`select max(s) as latest from (${sql.join(
+    heads,
+    sql` union all `,
+  )}) as heads`.execute(trx);
+  return rows[0]?.latest ?? undefined;
+}
+
+/** Refusal of a write whose clock is behind the register's last signed record. */
+class ClockBehind extends Error {
+  constructor(
+    readonly register: string,
+    readonly clock: Date,
+    readonly lastUtc: string,
+  ) {
+    super(
+      `Horloge en retard : il est ${frenchUtc(stampOf(clock, 0).utc)} sur ce poste, mais le dernier ` +
+        `enregistrement de la caisse ${register} est daté du ${frenchUtc(lastUtc)}. Rien n’est signé ` +
+        'avant que l’heure du poste soit corrigée.',
+    );
+  }
+}
+
+/** (register, last stamp) pairs already journaled by this process: one JET per clock incident. */
+const clockIncidents = new Set<string>();
+
+/**
+ * Journals a refused signature for a clock behind the last record (JET 1120), stamped with the last
+ * record's time (never earlier), once per incident.
+ */
+async function journalClockBehind(
+  db: Db,
+  ctx: JournalContext,
+  register: string,
+  currency: string,
+  error: ClockBehind,
+): Promise<void> {
+  const key = `${ctx.dataDir}\u0000${register}\u0000${error.lastUtc}`;
+  if (clockIncidents.has(key)) return;
+  clockIncidents.add(key);
+  const at = instantOf({ utc: error.lastUtc, offset: '+0000' });
+  try {
+    await withRegister(db, { ...ctx, now: () => at }, register, currency, (batch) =>
+      batch.append({
+        register,
+        type: 'JET',
+        softwareVersion: ctx.softwareVersion,
+        payload: {
+          code: JET_CODES.CLOCK_BEHIND,
+          description: JET_LABELS.CLOCK_BEHIND,
+          operator: 'SYSTEME',
+          data: `horloge ${stampOf(error.clock, 0).utc} < dernier enregistrement ${error.lastUtc}`,
+        },
+      }),
+    );
+  } catch {
+    clockIncidents.delete(key);
+  }
 }
 
 interface GroupJob {
@@ -380,7 +527,10 @@ const groups = new WeakMap<Db, CommitGroup>();
 /** Per commit group's transaction, each register's state and heads after its last accepted write. */
 const groupStates = new WeakMap<
   Trx,
-  Map<string, { state: RegisterState; heads: ReadonlyMap<Chain, ChainHead | undefined> }>
+  Map<
+    string,
+    { state: RegisterState; heads: ReadonlyMap<Chain, ChainHead | undefined>; lastUtc: string | undefined }
+  >
 >();
 const MAX_GROUP = 256;
 
@@ -465,20 +615,61 @@ async function ensureKeysFor(db: Db, ctx: JournalContext, register: string): Pro
       abortNextKey(ctx.dataDir, register);
     }
   }
-  try {
-    loadRegisterKey(ctx.dataDir, register);
+  if (hasRegisterKey(ctx.dataDir, register)) {
+    await checkEnrolled(db, ctx, register, loadRegisterKey(ctx.dataDir, register).keyId);
     return;
-  } catch {
-    // no key file: create it only for a register that has never written
   }
   if ((await headOf(db, register, 'JET')) !== undefined) {
     throw new JournalError(
       'KEYS_MISSING',
       `Clé de signature introuvable pour la caisse ${register} alors que son journal existe : ` +
-        'restaurez le dossier keys/ de la sauvegarde.',
+        'restaurez le coffre de clés de la sauvegarde (COMPTOIR_KEYS).',
     );
   }
   ensureRegisterKeys(ctx.dataDir, register);
+}
+
+/**
+ * The key a register's journal has enrolled: the one named by its last key rotation (JET 1080), else by
+ * its initialisation (JET 260, « clé <id> »); undefined for a register without records.
+ */
+export async function enrolledKeyId(db: Db, register: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('journal')
+    .select(['payload'])
+    .where('register', '=', register)
+    .where('chain', '=', 'JET')
+    .where((eb) =>
+      eb.or([
+        eb('payload', 'like', `{"code":${JET_CODES.KEY_ROTATION},%`),
+        eb('payload', 'like', `{"code":${JET_CODES.DATA_INITIALISATION},%`),
+      ]),
+    )
+    .orderBy('sequence', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const payload = JSON.parse(row.payload) as { code: number; data: string };
+  return payload.code === JET_CODES.KEY_ROTATION ? payload.data : payload.data.replace(/^clé /, '');
+}
+
+/**
+ * Refuses to sign with a key the register's journal has not enrolled (a key pair swapped behind the
+ * journal's back): the verifier would not trust it, and the journal would be signed by a stranger.
+ */
+async function checkEnrolled(db: Db, ctx: JournalContext, register: string, keyId: string): Promise<void> {
+  const id = `${ctx.dataDir}\u0000${register}\u0000${keyId}`;
+  if (enrolledChecked.has(id)) return;
+  const enrolled = await enrolledKeyId(db, register);
+  if (enrolled !== undefined && enrolled !== keyId) {
+    throw new JournalError(
+      'KEY_NOT_ENROLLED',
+      `La clé de signature chargée pour la caisse ${register} (${keyId}) n’est pas celle que son journal ` +
+        `a enregistrée (${enrolled}) : signature refusée. Restaurez la clé de la caisse depuis le coffre ` +
+        'de clés de la sauvegarde.',
+    );
+  }
+  enrolledChecked.add(id);
 }
 
 export interface ReadJournalOptions {

@@ -59,6 +59,7 @@ export {
   listPublicKeys,
   loadRegisterKey,
   type PublicKeyEntry,
+  publicKeyFingerprint,
   publicKeyMatches,
   readPublicKeys,
 } from './keys.ts';

@@ -457,39 +457,80 @@ for (const dialect of DIALECTS) {
       assert.deepEqual((await f.verify()).problems, []);
     });
 
-    test('closures: a month closes the open day first, a year sums months; held tickets refuse a closure', async () => {
-      await f.sell(9, sale('10.00'));
-      await closeDay(f.db, f.ctx, { register: 9, operator: 'ADMIN' });
-      f.advance(60);
-      await f.sell(9, sale('4.00'));
-      const id = await holdTicket(f.db, 9, 'CAISSE1', { lines: 1 }, f.clock);
-      await refused(
-        f,
-        () => closeMonth(f.db, f.ctx, { register: 9, operator: 'ADMIN' }),
-        'HELD_TICKETS',
-        /en attente/,
-      );
-      assert.deepEqual(await releaseHeldTicket(f.db, id), { lines: 1 });
-      const month = await closeMonth(f.db, f.ctx, { register: 9, operator: 'ADMIN' });
-      assert.deepEqual(
-        month.closures.map((c) => [c.payload.kind, c.payload.periodLabel, c.payload.periodTotal]),
-        [
-          ['DAY', '2026-11-23', 400],
-          ['MONTH', '2026-11', 1400],
-        ],
-      );
-      assert.deepEqual(month.closures[1]?.payload.closures, { from: 1, to: 2 });
-      const year = await closeYear(f.db, f.ctx, { register: 9, operator: 'ADMIN', label: '2026' });
-      assert.deepEqual(
-        year.closures.map((c) => [
-          c.payload.kind,
-          c.payload.periodTotal,
-          c.payload.perpetualTotal,
-          c.payload.ticketCount,
-        ]),
-        [['YEAR', 1400, 1400, 2]],
-      );
-      assert.deepEqual((await f.verify()).problems, []);
+    test('closures: one Z a day, a month once ended and closing the open day first, a year sums months; held tickets refuse a closure', async () => {
+      // Its own store: the clock goes to next month and next year, which the other tests' registers
+      // would take as overdue closures.
+      const g = await openJournalFixture(dialect, 2);
+      try {
+        await g.sell(1, sale('10.00'));
+        await closeDay(g.db, g.ctx, { register: 1, operator: 'ADMIN' });
+        g.advance(60);
+        await refused(
+          g,
+          () => closeDay(g.db, g.ctx, { register: 1, operator: 'ADMIN' }),
+          'DAY_ALREADY_CLOSED',
+          /La journée du 23\/11\/2026 est déjà clôturée sur la caisse 1 /,
+        );
+        await g.sell(1, sale('4.00'));
+        const id = await holdTicket(g.db, 1, 'CAISSE1', { lines: 1 }, g.clock);
+        await refused(
+          g,
+          () => closeMonth(g.db, g.ctx, { register: 1, operator: 'ADMIN' }),
+          'HELD_TICKETS',
+          /en attente/,
+        );
+        assert.deepEqual(await releaseHeldTicket(g.db, id), { lines: 1 });
+        await refused(
+          g,
+          () => closeMonth(g.db, g.ctx, { register: 1, operator: 'ADMIN' }),
+          'PERIOD_NOT_ENDED',
+          /le mois de novembre 2026 n’est pas terminé\. Elle se fait à partir du 1er décembre 2026/,
+        );
+        g.clock = new Date('2026-12-01T08:00:00Z');
+        const month = await closeMonth(g.db, g.ctx, { register: 1, operator: 'ADMIN' });
+        assert.deepEqual(
+          month.closures.map((c) => [c.payload.kind, c.payload.periodLabel, c.payload.periodTotal]),
+          [
+            ['DAY', '2026-12-01', 400],
+            ['MONTH', '2026-11', 1400],
+          ],
+          'the month closed on 1 December is November',
+        );
+        assert.deepEqual(month.closures[1]?.payload.closures, { from: 1, to: 2 });
+        await refused(
+          g,
+          () => closeYear(g.db, g.ctx, { register: 1, operator: 'ADMIN' }),
+          'PERIOD_NOT_ENDED',
+          /l’exercice 2026 n’est pas terminé/,
+        );
+        g.clock = new Date('2027-01-02T08:00:00Z');
+        const year = await closeYear(g.db, g.ctx, { register: 1, operator: 'ADMIN' });
+        assert.deepEqual(
+          year.closures.map((c) => [
+            c.payload.kind,
+            c.payload.periodLabel,
+            c.payload.periodTotal,
+            c.payload.perpetualTotal,
+            c.payload.ticketCount,
+          ]),
+          [['YEAR', '2026', 1400, 1400, 2]],
+        );
+
+        // A register that works in shifts closes as many days as it has shifts.
+        await g.db
+          .updateTable('registers')
+          .set({ settings: JSON.stringify({ shifts: true }) })
+          .where('number', '=', 2)
+          .execute();
+        await g.sell(2, sale('1.00'));
+        await closeDay(g.db, g.ctx, { register: 2, operator: 'ADMIN' });
+        await g.sell(2, sale('2.00'));
+        const second = await closeDay(g.db, g.ctx, { register: 2, operator: 'ADMIN' });
+        assert.equal(second.closures[0]?.payload.periodTotal, 200);
+        assert.deepEqual((await g.verify()).problems, []);
+      } finally {
+        await g.close();
+      }
     });
 
     test('JET events and key rotation: the new key signs after a rotation signed by the old one', async () => {
@@ -507,9 +548,10 @@ for (const dialect of DIALECTS) {
           .sort(),
         [oldKey, keyId].sort(),
       );
-      const privateFile = `${f.dataDir}/keys/1/private.pem`;
+      const privateFile = `${f.dataDir}-keys/1/private.key`;
       assert.equal(statSync(privateFile).mode & 0o077, 0, 'the private key is readable by its owner only');
       assert.doesNotMatch(readFileSync(privateFile, 'utf8'), new RegExp(oldKey));
+      assert.match(readFileSync(privateFile, 'utf8'), new RegExp(keyId));
       assert.deepEqual((await f.verify()).problems, []);
       assert.ok(existsSync(headsFileOf(f.dataDir, '1')), 'heads file');
     });
@@ -520,7 +562,7 @@ for (const dialect of DIALECTS) {
       prepareNextKey(f.dataDir, '3');
       const kept = await f.sell(3, sale('1.00'));
       assert.equal(kept.record.keyId, oldKey);
-      assert.equal(existsSync(`${f.dataDir}/keys/3/next.pem`), false, 'next.pem forgotten');
+      assert.equal(existsSync(`${f.dataDir}-keys/3/next.key`), false, 'next.key forgotten');
       // Crash after the rotation record, before the key file moved: the next process promotes it.
       rotationsUnderWay.add(`${f.dataDir}\u00003`);
       const next = prepareNextKey(f.dataDir, '3');

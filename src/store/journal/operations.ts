@@ -263,21 +263,14 @@ export async function cancelTicket(
         `L’enregistrement n° ${input.sequence} est une annulation : il ne s’annule pas.`,
       );
     }
-    const already = await batch.trx
-      .selectFrom('journal')
-      .select('sequence')
-      .where('register', '=', info.register)
-      .where('chain', '=', 'TICKET')
-      .where('ref_chain', '=', 'TICKET')
-      .where('ref_sequence', '=', input.sequence)
-      .executeTakeFirst();
+    const already = await cancellationOf(batch, input.sequence);
     if (already !== undefined) {
       throw new JournalError(
         'ALREADY_CANCELLED',
-        `Le ticket n° ${input.sequence} est déjà annulé par le ticket n° ${already.sequence}.`,
+        `Le ticket n° ${input.sequence} est déjà annulé par le ticket n° ${already}.`,
       );
     }
-    checkClosureDue(batch);
+    await checkClosureDue(batch);
     const payload = oppositeOf(original, cashier);
     const record = await batch.append({
       register: info.register,
@@ -304,6 +297,22 @@ export async function cancelTicket(
   });
 }
 
+/**
+ * The sequence of the cancellation of ticket `sequence`, read from the signed payloads of the
+ * register's cancellations (not from the unsigned `ref_sequence` lookup column, issue 11 item 4).
+ */
+async function cancellationOf(batch: RegisterBatch, sequence: number): Promise<number | undefined> {
+  const rows = await batch.trx
+    .selectFrom('journal')
+    .select(['sequence', 'payload'])
+    .where('register', '=', batch.register)
+    .where('chain', '=', 'TICKET')
+    .where('type', '=', 'CANCELLATION')
+    .execute();
+  const found = rows.find((row) => (JSON.parse(row.payload) as SalePayload).cancels?.sequence === sequence);
+  return found === undefined ? undefined : Number(found.sequence);
+}
+
 export interface ClosureInput {
   readonly register: number;
   readonly operator: string;
@@ -321,6 +330,71 @@ export interface ClosureOutcome {
 function labelOf(kind: ClosureKind, batch: RegisterBatch): string {
   const day = localDateOf(batch.stamp);
   return kind === 'DAY' ? day : kind === 'MONTH' ? day.slice(0, 7) : day.slice(0, 4);
+}
+
+/**
+ * The month (year) a monthly (yearly) closure covers: the one in which its open period began, that is
+ * the day after the previous closure of that kind (issue 12: « une clôture mensuelle le 3 décembre »
+ * closes November, never a December that has not ended).
+ */
+function coveredPeriodOf(kind: 'MONTH' | 'YEAR', batch: RegisterBatch): string {
+  const acc = kind === 'MONTH' ? batch.state.closure.month : batch.state.closure.year;
+  const day = localDateOf(acc.periodStart);
+  return kind === 'MONTH' ? day.slice(0, 7) : day.slice(0, 4);
+}
+
+const MONTH_NAMES = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
+
+/** Refuses a monthly or yearly closure while the period it covers is not over (PERIOD_NOT_ENDED). */
+function checkPeriodEnded(kind: 'MONTH' | 'YEAR', batch: RegisterBatch): string {
+  const covered = coveredPeriodOf(kind, batch);
+  const current = labelOf(kind, batch);
+  if (covered < current) return covered;
+  const [year = 0, month = 1] = covered.split('-').map(Number);
+  const next =
+    kind === 'MONTH'
+      ? month === 12
+        ? `janvier ${year + 1}`
+        : `${MONTH_NAMES[month] ?? ''} ${year}`
+      : `janvier ${year + 1}`;
+  const what =
+    kind === 'MONTH'
+      ? `le mois de ${MONTH_NAMES[month - 1] ?? ''} ${year} n’est pas terminé`
+      : `l’exercice ${year} n’est pas terminé`;
+  throw new JournalError(
+    'PERIOD_NOT_ENDED',
+    `Clôture ${kind === 'MONTH' ? 'mensuelle' : 'annuelle'} refusée : ${what}. Elle se fait à partir du 1er ${next}.`,
+  );
+}
+
+/**
+ * One daily closure per register and day (the register's `shifts` setting allows one per shift):
+ * DAY_ALREADY_CLOSED when the last one was made on the same local date.
+ */
+function checkDayNotClosed(batch: RegisterBatch, shifts: boolean): void {
+  if (shifts || batch.state.lastDayClosureAt === null) return;
+  // The open day begins where the last daily closure ended.
+  const closedOn = localDateOf(batch.state.closure.day.periodStart);
+  const today = localDateOf(batch.stamp);
+  if (closedOn !== today) return;
+  const [y, m, d] = today.split('-');
+  throw new JournalError(
+    'DAY_ALREADY_CLOSED',
+    `La journée du ${d}/${m}/${y} est déjà clôturée sur la caisse ${batch.register} : une seule clôture journalière (Z) par jour, sauf si la caisse travaille par services (paramètre « shifts »).`,
+  );
 }
 
 async function appendClosure(batch: RegisterBatch, kind: ClosureKind, label: string, operator: string) {
@@ -371,13 +445,21 @@ export async function closePeriod(
       );
     }
     const done: (JournalRecord & { readonly type: 'CLOSURE' })[] = [];
+    // A month or a year is closed once it has ended, under its own label (not today's).
+    const covered = kind === 'DAY' ? labelOf('DAY', batch) : checkPeriodEnded(kind, batch);
     const own = (k: ClosureKind) =>
-      k === kind && input.label !== undefined ? input.label : labelOf(k, batch);
+      k === kind
+        ? (input.label ?? covered)
+        : k === 'MONTH'
+          ? coveredPeriodOf('MONTH', batch)
+          : labelOf(k, batch);
+    const dayDue = kind === 'DAY' || batch.state.closure.day.itemCount > 0;
+    if (dayDue) checkDayNotClosed(batch, info.settings.shifts);
     if (kind !== 'DAY' && batch.state.closure.day.itemCount > 0) {
       done.push(await appendClosure(batch, 'DAY', labelOf('DAY', batch), input.operator));
     }
     if (kind === 'YEAR' && batch.state.closure.month.itemCount > 0) {
-      done.push(await appendClosure(batch, 'MONTH', labelOf('MONTH', batch), input.operator));
+      done.push(await appendClosure(batch, 'MONTH', own('MONTH'), input.operator));
     }
     done.push(await appendClosure(batch, kind, own(kind), input.operator));
     return done;

@@ -16,6 +16,7 @@ import type { TestDatabase, TestDialect } from '../test-dialects.ts';
 import type { Db, JournalContext } from './core.ts';
 import { readJournal } from './core.ts';
 import { flushHeads, readHeads } from './heads.ts';
+import { removeKeyStore } from './key-store.ts';
 import { ensureRegisterKeys, readPublicKeys } from './keys.ts';
 import { type ValidatedTicket, type ValidateTicketInput, validateTicket } from './validate.ts';
 
@@ -87,8 +88,11 @@ export async function openJournalFixture(dialect: TestDialect, registers = 1): P
       return verifyJournal(await fixture.records(), readPublicKeys(dataDir), readHeads(dataDir));
     },
     async close() {
+      // The heads are written after the commit, in the background: let them land before removing.
+      await flushHeads();
       await t.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
+      removeKeyStore(dataDir);
     },
   };
   return fixture;

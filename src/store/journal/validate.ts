@@ -7,7 +7,14 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { saleAllowedAt } from '../../fiscal/closure.ts';
-import type { JournalRecord, RateTotals, SaleDetail, SaleLine, SalePayload } from '../../fiscal/record.ts';
+import {
+  instantOf,
+  type JournalRecord,
+  type RateTotals,
+  type SaleDetail,
+  type SaleLine,
+  type SalePayload,
+} from '../../fiscal/record.ts';
 import { computeTicket } from '../../sales/compute.ts';
 import { type Currency, mulDivRound, rescale } from '../../sales/money.ts';
 import type { Discount, TicketInput } from '../../sales/ticket-input.ts';
@@ -33,6 +40,7 @@ import {
   registerPaymentModes,
   sellerByCode,
 } from './register-data.ts';
+import { reconcileRunningState } from './running-state.ts';
 
 export interface ValidateTicketInput {
   /** The register's number. */
@@ -291,14 +299,15 @@ export function salePayloadOf(parts: SaleParts): SalePayload {
   };
 }
 
-/** Refuses a sale when the register's last daily closure (or its first sale) is over 24 hours old. */
-export function checkClosureDue(batch: RegisterBatch): void {
-  const { lastDayClosureAt, firstSaleAt } = batch.state;
-  const allowance = saleAllowedAt(
-    batch.now,
-    lastDayClosureAt === null ? undefined : new Date(lastDayClosureAt),
-    firstSaleAt === null ? undefined : new Date(firstSaleAt),
-  );
+/**
+ * Refuses a sale when the register's last daily closure (or its first sale) is over 24 hours old, as
+ * its signed records tell (the unsigned running columns are rebuilt from them when they disagree).
+ */
+export async function checkClosureDue(batch: RegisterBatch): Promise<void> {
+  const { lastDayClosure, firstSale } = await reconcileRunningState(batch);
+  const instant = (utc: string | undefined) =>
+    utc === undefined ? undefined : instantOf({ utc, offset: '+0000' });
+  const allowance = saleAllowedAt(batch.now, instant(lastDayClosure), instant(firstSale));
   if (!allowance.allowed) throw new JournalError('CLOSURE_OVERDUE', allowance.message);
 }
 
@@ -428,7 +437,7 @@ export async function validateTicket(
       );
     }
     checkTotals(result);
-    if (!training) checkClosureDue(batch);
+    if (!training) await checkClosureDue(batch);
     const refs = result.lines.flatMap((l) =>
       l.kind === 'article' ? [l.ref] : [l.ref, ...l.components.map((c) => c.ref)],
     );

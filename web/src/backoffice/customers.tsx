@@ -1,12 +1,13 @@
 /**
- * « Clients »: search, the customer form (consent flags), the customer's rights (GDPR: export of their
- * data, anonymisation), the CSV import.
+ * « Clients »: search, the customer form (consent flags), a new customer, the customer's rights (GDPR:
+ * export of their data, anonymisation), the CSV import.
  */
 import { useState } from 'preact/hooks';
 import { api, type Customer, type CustomerChanges, saveFile } from '../api.ts';
 import { CsvImport } from '../catalogue.tsx';
 import { errorText, useConfidential } from '../confidential.tsx';
 import { Dialog } from '../dialogs.tsx';
+import { SettingsForm, TextField } from '../settings.tsx';
 import { SearchForm } from './search.tsx';
 
 const FIELD_NAMES: Record<string, string> = {
@@ -144,6 +145,7 @@ export function Customers() {
         </Dialog>
       )}
       {dialog}
+      <NewCustomerForm onCreated={(created) => setItems([created, ...items])} />
       <CsvImport kind="customers" />
     </section>
   );
@@ -213,5 +215,43 @@ function CustomerForm(props: { customer: Customer; onSaved: (c: Customer) => voi
       {error === null ? null : <p role="alert">{error}</p>}
       <button type="submit">Enregistrer le client</button>
     </form>
+  );
+}
+
+/** A new customer: code and name, and the address and contact when known (consents set afterwards). */
+function NewCustomerForm(props: { onCreated: (c: Customer) => void }) {
+  const empty = { code: '', name: '', email: '', phone: '', postalCode: '', city: '' };
+  const [c, setC] = useState(empty);
+  const field = (key: keyof typeof empty, label: string, invalid: (f: string) => boolean) => (
+    <TextField
+      label={label}
+      value={c[key]}
+      onInput={(v) => setC({ ...c, [key]: v })}
+      invalid={invalid(key)}
+    />
+  );
+  return (
+    <SettingsForm
+      name="Nouveau client"
+      button="Créer le client"
+      onSave={async () => {
+        const body = Object.fromEntries(Object.entries(c).filter(([k, v]) => v !== '' || k === 'name'));
+        const created = await api.createCustomer(body as typeof empty);
+        props.onCreated(created);
+        setC(empty);
+        return { done: `Client ${created.code} « ${created.name} » créé` };
+      }}
+    >
+      {(invalid) => (
+        <>
+          {field('code', 'Code du client', invalid)}
+          {field('name', 'Nom du client', invalid)}
+          {field('email', 'Adresse e-mail du client', invalid)}
+          {field('phone', 'Téléphone du client', invalid)}
+          {field('postalCode', 'Code postal du client', invalid)}
+          {field('city', 'Ville du client', invalid)}
+        </>
+      )}
+    </SettingsForm>
   );
 }

@@ -3,7 +3,8 @@
  * customers (search, edit, consent flags, CSV import with its progress and report: ../catalogue.tsx),
  * the sales of the register (reprint, PDF, e-mail again, cancel) with charts of sales per hour and per
  * day, the closures (daily Z, month, year: run with a manager's code in place, each one's Z data and
- * its signed PDF), the journal, the e-mail outbox and the store's settings (../settings.tsx). Loaded on
+ * its signed PDF), the journal, the e-mail outbox, the store's settings (../settings.tsx), and the
+ * manager's pages: users, registers, families and VAT rates, payment modes. Loaded on
  * demand, so that none of it weighs on the register's first load.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -14,9 +15,13 @@ import { Closures } from './closures.tsx';
 import { Customers } from './customers.tsx';
 import { Journal } from './journal.tsx';
 import { Outbox } from './outbox.tsx';
+import { PaymentModes } from './payment-modes.tsx';
+import { Reference } from './reference.tsx';
+import { Registers } from './registers.tsx';
 import { Sales } from './sales.tsx';
 import { Shortcuts } from './shortcuts.tsx';
 import { Stock } from './stock.tsx';
+import { Users } from './users.tsx';
 
 type Page =
   | 'articles'
@@ -27,6 +32,10 @@ type Page =
   | 'outbox'
   | 'settings'
   | 'shortcuts'
+  | 'users'
+  | 'registers'
+  | 'reference'
+  | 'payment-modes'
   | 'stock';
 const PAGES: readonly (readonly [Page, string])[] = [
   ['articles', 'Articles'],
@@ -37,6 +46,10 @@ const PAGES: readonly (readonly [Page, string])[] = [
   ['outbox', 'E-mails'],
   ['settings', 'Paramètres'],
   ['shortcuts', 'Raccourcis'],
+  ['users', 'Utilisateurs'],
+  ['registers', 'Caisses'],
+  ['reference', 'Familles et TVA'],
+  ['payment-modes', 'Modes de règlement'],
   ['stock', 'Stock'],
 ];
 
@@ -73,6 +86,10 @@ export function BackOffice(props: { info: RegisterInfo; session: SessionInfo; on
         {page === 'closures' ? <Closures info={props.info} /> : null}
         {page === 'journal' ? <Journal /> : null}
         {page === 'outbox' ? <Outbox /> : null}
+        {page === 'users' ? <Users info={props.info} /> : null}
+        {page === 'registers' ? <Registers /> : null}
+        {page === 'reference' ? <Reference /> : null}
+        {page === 'payment-modes' ? <PaymentModes /> : null}
         {page === 'stock' ? <Stock /> : null}
       </main>
     </div>

@@ -38,6 +38,7 @@ export interface CounterActions {
   readonly keys: {
     quantity: () => void;
     price: () => void;
+    label: () => void;
     percent: () => void;
     amount: () => void;
     subtotal: () => void;
@@ -191,6 +192,11 @@ export function counterActions(core: Core): CounterActions {
           await core.openSearch('article', value);
           return;
         }
+        if (error instanceof ApiError && error.code === 'SERIAL_REQUIRED') {
+          // A lot/serial article: the same line again, through the step that asks its number.
+          void act('lines', { text: value });
+          return;
+        }
         if (error instanceof ApiError && error.status === 404) {
           // Not an article: a customer's card scanned, or a customer's code typed without F3.
           try {
@@ -277,6 +283,18 @@ export function counterActions(core: Core): CounterActions {
       if (unitPrice === undefined || unitPrice < 0) return needNumber('le prix TTC', 'price', 'Prix');
       core.setText('');
       void act('price', { unitPrice });
+    },
+    label: () => {
+      const designation = core.typed().trim();
+      if (designation === '') {
+        setMessage({
+          error: true,
+          text: `Saisissez le nouveau libellé dans le viseur, puis appuyez sur Libellé (${keysShown('label')})`,
+        });
+        return;
+      }
+      core.setText('');
+      void act('label', { designation });
     },
     percent: () => {
       const percent = parsePercent(core.typed());
@@ -527,6 +545,7 @@ export function counterActions(core: Core): CounterActions {
       quantity: keys.quantity,
       percent: keys.percent,
       price: keys.price,
+      label: keys.label,
       amount: keys.amount,
       hold: functions.hold,
       resume: functions.resume,

@@ -182,6 +182,23 @@ export function useRegister(props: RegisterProps): Controller {
             setDialog({ kind: 'manager', reason: error.message, error: null, retry });
             return;
           }
+          if (error instanceof ApiError && error.code === 'SERIAL_REQUIRED') {
+            const submit = (serial: string) => {
+              void enqueue(async () => {
+                try {
+                  const next = await api.step(current.id, path, { ...body, serial });
+                  closeDialog();
+                  show(next);
+                  await then?.(next);
+                  focusViseur();
+                } catch (again) {
+                  dispatch({ type: 'managerError', error: errorText(again) });
+                }
+              });
+            };
+            setDialog({ kind: 'serial', reason: error.message, error: null, submit });
+            return;
+          }
           throw error;
         }
       }).then(() => undefined),

@@ -8,6 +8,7 @@ import type { Controller } from './controller.ts';
 import { CustomerDialog } from './customer-dialog.tsx';
 import { emailAllowed, isCounterCustomer } from './header-zones.tsx';
 import { SearchDialog } from './search-dialog.tsx';
+import { SerialDialog } from './serial-dialog.tsx';
 import {
   CancelDialog,
   ColumnsDialog,
@@ -34,6 +35,10 @@ export function RegisterDialogs({ c }: { c: Controller }) {
     case 'manager':
       return (
         <ManagerDialog reason={dialog.reason} error={dialog.error} onSubmit={dialog.retry} onCancel={back} />
+      );
+    case 'serial':
+      return (
+        <SerialDialog reason={dialog.reason} error={dialog.error} onSubmit={dialog.submit} onCancel={back} />
       );
     case 'receipt':
       return (

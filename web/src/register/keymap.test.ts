@@ -33,6 +33,7 @@ test('every operation the issue names has a key, and no key does two things', ()
   assert.equal(actionFor('F10', false), 'total');
   assert.equal(actionFor('F10', true), 'abandon');
   assert.equal(actionFor('F5', true), 'percent');
+  assert.equal(actionFor('F2', true), 'label');
   assert.equal(actionFor('Escape', false), 'cancel');
   assert.equal(actionFor('a', false), undefined);
 });

@@ -14,6 +14,7 @@ export type KeyAction =
   | 'quantity'
   | 'percent'
   | 'price'
+  | 'label'
   | 'amount'
   | 'hold'
   | 'resume'
@@ -34,6 +35,7 @@ export interface KeyBinding {
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   { key: 'F1', shift: false, action: 'help' },
   { key: 'F2', shift: false, action: 'subtotal' },
+  { key: 'F2', shift: true, action: 'label' },
   { key: 'F3', shift: false, action: 'customer' },
   { key: 'F4', shift: false, action: 'seller' },
   { key: 'F4', shift: true, action: 'switchUser' },
@@ -62,6 +64,7 @@ export const ACTION_LABELS: Readonly<Record<KeyAction, string>> = {
   quantity: 'Qté : la quantité saisie, sur la ligne pointée',
   percent: 'Rem% : la remise en pourcentage, sur la ligne ou le sous-total pointé',
   price: 'Prix : le prix unitaire TTC, sur la ligne pointée',
+  label: 'Libellé : le texte du viseur devient le libellé de la ligne pointée',
   amount: 'Rem€ : la remise en euros, sur la ligne ou le sous-total pointé',
   hold: 'Mise en attente du ticket',
   resume: 'Reprise attente (le ticket en cours est mis en attente d’abord)',

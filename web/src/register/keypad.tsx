@@ -1,5 +1,5 @@
 /**
- * Zone 5 of seed 001, the permanent keys: Qté, Prix, Rem%, Rem€ act on the pointed line with what
+ * Zone 5 of seed 001, the permanent keys: Qté, Prix, Libellé, Rem%, Rem€ act on the pointed line with what
  * the viseur holds; S/T, Total (Valider once paying), Annuler, Autres opérations. Each shows its key,
  * and its accessible name is its visible text, key included.
  */
@@ -26,6 +26,7 @@ export function Keypad({ c }: { c: Controller }) {
     <section class="zone keys" aria-label="Touches permanentes">
       <Key action="quantity" label="Qté" onClick={keys.quantity} />
       <Key action="price" label="Prix" onClick={keys.price} />
+      <Key action="label" label="Libellé" onClick={keys.label} />
       <Key action="percent" label="Rem%" onClick={keys.percent} />
       <Key action="amount" label="Rem€" onClick={keys.amount} />
       <Key action="subtotal" label="S/T" onClick={keys.subtotal} />

@@ -79,7 +79,9 @@ export type DialogState =
   | { kind: 'reprint'; number: string; error: string | null; busy: boolean }
   | { kind: 'duplicate'; sale: JournalRecord; duplicate: JournalRecord }
   | { kind: 'help' }
-  | { kind: 'confirm'; action: ConfirmAction };
+  | { kind: 'confirm'; action: ConfirmAction }
+  /** A lot/serial article: its number asked, then the same line sent again with it. */
+  | { kind: 'serial'; reason: string; error: string | null; submit: (serial: string) => void };
 
 /** What a confirmation is asked for before it is done (nothing can bring the ticket back). */
 export type ConfirmAction = 'abandon' | 'clear';
@@ -223,7 +225,7 @@ export function reduce(state: RegisterState, event: RegisterEvent): RegisterStat
     case 'dialog':
       return { ...state, dialog: event.dialog };
     case 'managerError':
-      return state.dialog.kind === 'manager'
+      return state.dialog.kind === 'manager' || state.dialog.kind === 'serial'
         ? { ...state, dialog: { ...state.dialog, error: event.error } }
         : state;
     case 'modePage':
