@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { initStore } from '../src/store/init.ts';
+import { createArticle, setStock } from '../src/store/catalogue.ts';
+import { DEPOT_CODE, initStore } from '../src/store/init.ts';
 import { closeDay, ensureRegisterKeys, flushHeads, validateTicket } from '../src/store/journal/index.ts';
 import { openTestDays, ticketOf } from '../src/store/journal/testing.ts';
 import { openDatabase } from '../src/store/open-database.ts';
@@ -18,6 +19,15 @@ const dir = mkdtempSync(join(tmpdir(), 'comptoir-bench-validate-'));
 const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
 await initStore(db, { now: new Date(), pins: { admin: '1234', cashier: '2345', seller: '3456' } });
 ensureRegisterKeys(dir, 1);
+// The three articles sold are stock-managed catalogue articles: every ticket moves their stock.
+for (const [ref, vatRate] of [
+  ['A', 2000],
+  ['B', 550],
+  ['C', 1000],
+] as const) {
+  await createArticle(db, { ref, designation: `Article ${ref}`, vatRate, price: 100 }, new Date());
+  await setStock(db, ref, DEPOT_CODE, 1_000_000);
+}
 const ctx = { dataDir: dir, now: () => new Date(), softwareVersion: 'bench' };
 await openTestDays(db, ctx);
 const ticket = ticketOf({

@@ -28,6 +28,9 @@ const REFUSALS: ReadonlySet<StoreErrorCode> = new Set([
   'DATABASE_UNREACHABLE',
   'ALREADY_ANONYMISED',
   'MAIL_PENDING',
+  'ALREADY_VALIDATED',
+  'NOT_VALIDATED',
+  'ALREADY_RECEIVED',
 ]);
 
 export function exitCodeOf(error: StoreError): 1 | 2 {

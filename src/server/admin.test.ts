@@ -7,10 +7,20 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { openTillDay } from '../store/journal/index.ts';
 import { hasStoredKey } from '../store/journal/key-store.ts';
 import { verifyPin } from '../store/pin.ts';
 import type { Db } from './ports.ts';
-import { call, login, MANAGER, PINS, startTestServer, type TestServer, validatedSale } from './testing.ts';
+import {
+  call,
+  journalContext,
+  login,
+  MANAGER,
+  PINS,
+  startTestServer,
+  type TestServer,
+  validatedSale,
+} from './testing.ts';
 
 interface Jet {
   register: string;
@@ -230,6 +240,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       );
       assert.equal(list.body.items.at(-1)?.keyId, added.body.keyId);
 
+      // The new register's day opens with its float count before it sells (issue 13).
+      await openTillDay(server.db, journalContext(server.dir), {
+        register: 7,
+        operator: 'ADMIN',
+        count: { total: 0 },
+      });
       const there = await login(server.url, 'CAISSE1', PINS.cashier, 7);
       const sale = await validatedSale(server.url, there, `terrasse-${engine}`);
       assert.equal(sale.status, 'validated');

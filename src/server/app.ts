@@ -44,6 +44,7 @@ import { salesRoutes } from './routes/sales.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { shortcutRoutes } from './routes/shortcuts.ts';
+import { stockRoutes } from './routes/stock.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { userRoutes } from './routes/users.ts';
 import { verificationRoutes } from './routes/verification.ts';
@@ -255,6 +256,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
   shortcutRoutes(api, context);
   printingRoutes(api, context);
   cardRoutes(api, context);
+  stockRoutes(api, context);
   if (deps.webDir !== undefined) staticRoutes(app, deps.webDir);
 
   app.addHook('onClose', async () => {

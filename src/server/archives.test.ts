@@ -24,12 +24,14 @@ let cashier: string;
 let month: string;
 
 before(async () => {
-  let now = new Date();
-  server = await startTestServer({ registers: 1, clock: () => now });
+  // The system clock until the test moves it (the store is made, and its day opened, at the real time).
+  let moved: Date | undefined;
+  server = await startTestServer({ registers: 1, clock: () => moved ?? new Date() });
   cashier = await login(server.url, 'CAISSE1', PINS.cashier);
   await validatedSale(server.url, cashier, 'archive-sale-1');
   // A month is closed once it has ended (PERIOD_NOT_ENDED before): the clock moves to the next one.
-  now = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 2, 9));
+  const now = new Date();
+  moved = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 2, 9));
   cashier = await login(server.url, 'CAISSE1', PINS.cashier);
   const admin = await login(server.url, 'ADMIN', PINS.admin);
   const closed = await call<{ closures: { payload: { kind: string; periodLabel: string } }[] }>(

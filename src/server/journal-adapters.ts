@@ -40,6 +40,7 @@ const JOURNAL_STATUS: Partial<Record<JournalErrorCode, number>> = {
   CLOCK_BEHIND: 503,
   DAY_ALREADY_CLOSED: 409,
   PERIOD_NOT_ENDED: 409,
+  OUT_OF_STOCK: 409,
 };
 
 /** A journal refusal as an API error (undefined for anything else). */

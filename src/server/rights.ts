@@ -31,6 +31,7 @@ export const RIGHT_LABELS: Readonly<Record<Right, string>> = {
   customer_data: 'données personnelles des clients (RGPD)',
   cash_movement: 'apport et retrait de caisse',
   confirm_card: 'confirmation d’un paiement par carte resté sans réponse du terminal',
+  manage_stock: 'gestion du stock',
 };
 
 export interface Granted {

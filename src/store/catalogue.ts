@@ -8,6 +8,7 @@ import type { Milli } from '../sales/money.ts';
 import { searchForm } from './codes.ts';
 import { StoreError } from './errors.ts';
 import type { Database, Flag, PriceHistoryTable } from './schema.ts';
+import { setQuantity } from './stock.ts';
 import { inTransaction } from './transaction.ts';
 import {
   type ArticleData,
@@ -405,23 +406,12 @@ export async function addPromotion(db: Db, input: PromotionInput): Promise<numbe
   });
 }
 
-/** Sets the stock of an article in a depot (thousandths; may be negative after sales). */
+/**
+ * Sets the stock of an article in a depot (thousandths; may be negative after sales): one `opening`
+ * movement of the difference (src/store/stock.ts), the quantity being the sum of the movements.
+ */
 export async function setStock(db: Db, ref: string, depotCode: string, quantity: Milli): Promise<void> {
-  if (!Number.isSafeInteger(quantity)) throw new StoreError('INVALID_INPUT', 'Quantité invalide', 'quantity');
-  await inTransaction(db, async (trx) => {
-    const articleId = await articleIdOf(trx, parseInput(codeSchema, ref));
-    const depot = await trx
-      .selectFrom('depots')
-      .select('code')
-      .where('code', '=', depotCode)
-      .executeTakeFirst();
-    if (depot === undefined) throw new StoreError('UNKNOWN_DEPOT', `Dépôt inconnu : ${depotCode}`, 'depot');
-    await trx
-      .insertInto('stock')
-      .values({ article_id: articleId, depot_code: depotCode, quantity })
-      .onConflict((oc) => oc.columns(['article_id', 'depot_code']).doUpdateSet({ quantity }))
-      .execute();
-  });
+  await setQuantity(db, ref, depotCode, quantity);
 }
 
 /** One article whole, as `articleInputSchema` describes it (absent values as null). */

@@ -34,6 +34,11 @@ export const STORE_ERROR_CODES = [
   'ALREADY_ANONYMISED',
   'MAIL_PENDING',
   'UNKNOWN_USER',
+  'INVALID_QUANTITY',
+  'UNKNOWN_DOCUMENT',
+  'ALREADY_VALIDATED',
+  'NOT_VALIDATED',
+  'ALREADY_RECEIVED',
 ] as const;
 
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];

@@ -315,6 +315,8 @@ export interface Database {
   ticket_returns: TicketReturnsTable;
   print_jobs: PrintJobsTable;
   card_payments: CardPaymentsTable;
+  stock_movements: StockMovementsTable;
+  stock_documents: StockDocumentsTable;
 }
 
 /** A document queued for a register's printer (migration 0017, `src/receipts/print-queue.ts`). */
@@ -531,4 +533,37 @@ export interface TicketReturnsTable {
   sequence: number;
   original_sequence: number;
   cause: string;
+}
+
+/** One change of an article's quantity in a depot (migration 0018). Append-only: triggers refuse UPDATE and DELETE. */
+export interface StockMovementsTable {
+  id: Generated<number>;
+  article_id: number;
+  depot_code: string;
+  /** Signed thousandths: what enters the depot is positive. */
+  quantity: Milli;
+  /** `StockMovementKind`, see src/store/stock.ts. */
+  kind: string;
+  document: string;
+  unit_cost: Minor | null;
+  operator: string;
+  created_at: string;
+}
+
+/** A stock document (ME-, ME+, reception, count), draft then validated (migration 0018). */
+export interface StockDocumentsTable {
+  id: Generated<number>;
+  number: string;
+  kind: string;
+  status: string;
+  depot_code: string;
+  other_depot_code: string | null;
+  receives: string | null;
+  supplier: Generated<string>;
+  note: Generated<string>;
+  /** JSON array of `{ ref, quantity, unitCost? }`. */
+  lines: string;
+  operator: string;
+  created_at: string;
+  validated_at: string | null;
 }

@@ -270,6 +270,8 @@ export const registerSettingsSchema = z.object({
       timeoutMs: z.number().int().min(1000).max(600_000).default(120_000),
     })
     .prefault({}),
+  /** Out of stock blocks the sale (validation refused) instead of a non-blocking warning (seed 002). */
+  blockOutOfStock: z.boolean().default(false),
 });
 export type RegisterSettings = z.output<typeof registerSettingsSchema>;
 
@@ -313,6 +315,7 @@ export const RIGHTS = [
   'customer_data',
   'cash_movement',
   'confirm_card',
+  'manage_stock',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
@@ -332,6 +335,7 @@ export const DEFAULT_RIGHTS: Readonly<Record<Role, readonly Right[]>> = {
     'customer_data',
     'cash_movement',
     'confirm_card',
+    'manage_stock',
   ],
   admin: RIGHTS,
 };

@@ -499,4 +499,86 @@ export const api = {
       kind,
       ...(authorization === undefined ? {} : { authorization }),
     }),
+  /** An article's quantity per store and depot and its last movements (docs/stock.md). */
+  stock: (ref: string) => call<StockView>('GET', `/api/stock/${encodeURIComponent(ref)}`),
+  stockDocuments: (authorization?: Authorization) =>
+    call<{ documents: StockDocument[] }>('GET', `/api/stock-documents?${q(authQuery(authorization))}`),
+  createStockDocument: (document: StockDocumentInput, authorization?: Authorization) =>
+    call<StockDocument>('POST', '/api/stock-documents', { document, ...withAuth(authorization) }),
+  importCounts: (depot: string, csv: string, authorization?: Authorization) =>
+    call<StockDocument>('POST', '/api/stock-documents/import-counts', {
+      depot,
+      csv,
+      ...withAuth(authorization),
+    }),
+  validateStockDocument: (number: string, authorization?: Authorization) =>
+    call<StockDocument>(
+      'POST',
+      `/api/stock-documents/${encodeURIComponent(number)}/validate`,
+      withAuth(authorization),
+    ),
+  receiveTransfer: (number: string, authorization?: Authorization) =>
+    call<StockDocument>(
+      'POST',
+      `/api/stock-documents/${encodeURIComponent(number)}/receive`,
+      withAuth(authorization),
+    ),
+  stockValuation: (authorization?: Authorization) =>
+    call<StockValuation>('GET', `/api/stock-valuation?${q(authQuery(authorization))}`),
 };
+
+export interface StockView {
+  ref: string;
+  designation: string;
+  managed: boolean;
+  depots: { store: string; depot: string; quantity: string }[];
+  movements: {
+    at: string;
+    depot: string;
+    kind: string;
+    label: string;
+    quantity: string;
+    document: string;
+    operator: string;
+  }[];
+}
+export interface StockDocumentLine {
+  ref: string;
+  quantity: string;
+  unitCost?: string;
+  expected?: string;
+  difference?: string;
+}
+export interface StockDocument {
+  number: string;
+  kind: 'transfer_out' | 'transfer_in' | 'reception' | 'count';
+  label: string;
+  status: 'draft' | 'validated';
+  depot: string;
+  otherDepot: string | null;
+  receives: string | null;
+  supplier: string;
+  createdAt: string;
+  lines: StockDocumentLine[];
+}
+export type StockDocumentInput =
+  | { kind: 'transfer_out'; depot: string; toDepot: string; lines: { ref: string; quantity: string }[] }
+  | {
+      kind: 'reception';
+      depot: string;
+      supplier: string;
+      lines: { ref: string; quantity: string; unitCost?: string }[];
+    }
+  | { kind: 'count'; depot: string; lines: { ref: string; quantity: string }[] };
+export interface StockValuation {
+  lines: {
+    ref: string;
+    designation: string;
+    depot: string;
+    quantity: string;
+    unitCost: string | null;
+    value: string;
+  }[];
+  total: string;
+  withoutCost: number;
+}

@@ -398,6 +398,11 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
             onChange={(allowLotSerial) => set({ allowLotSerial })}
           />
           <CheckField
+            label="Bloquer la vente d’un article en rupture de stock (sinon un simple avertissement)"
+            checked={s.blockOutOfStock}
+            onChange={(blockOutOfStock) => set({ blockOutOfStock })}
+          />
+          <CheckField
             label="Imprimer les composants des articles composés"
             checked={s.printComponents}
             onChange={(printComponents) => set({ printComponents })}

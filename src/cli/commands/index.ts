@@ -14,6 +14,7 @@ import { registerReturnCommands } from './returns.ts';
 import { registerSellCommand } from './sell.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
+import { registerStockCommands } from './stock.ts';
 import { registerTerminalSimCommand } from './terminal-sim.ts';
 import { registerTillCommands } from './till.ts';
 import { registerVerifyCommands } from './verify.ts';
@@ -38,4 +39,5 @@ export function registerCommands(program: Command): void {
   registerReturnCommands(program);
   registerPrinterCommands(program);
   registerTerminalSimCommand(program);
+  registerStockCommands(program);
 }

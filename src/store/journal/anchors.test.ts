@@ -89,7 +89,7 @@ for (const dialect of DIALECTS) {
         .selectAll()
         .where('register', '=', '3')
         .executeTakeFirstOrThrow();
-      f.advance(1);
+      f.advance(23 * 60); // the next day: one daily closure per day (DAY_ALREADY_CLOSED)
       await f.sell(3, SIMPLE_SALE);
       await f.sell(3, SIMPLE_SALE);
       await closeDay(f.db, ctx, { register: 3, operator: 'ADMIN' });

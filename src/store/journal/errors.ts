@@ -30,6 +30,7 @@ export const JOURNAL_ERROR_CODES = [
   'CASH_OUT_OVER_EXPECTED',
   'INSTRUMENT_REFUSED',
   'RETURN_REFUSED',
+  'OUT_OF_STOCK',
 ] as const;
 
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { DIALECTS } from '../test-dialects.ts';
 import { JournalError } from './errors.ts';
-import { removeKeyStore } from './key-store.ts';
+import { removeStoredKey } from './key-store.ts';
 import { clearKeyCache, ensureRegisterKeys } from './keys.ts';
 import { type JournalFixture, openJournalFixture, SIMPLE_SALE } from './testing.ts';
 
@@ -31,8 +31,8 @@ for (const dialect of DIALECTS) {
     test('a key pair swapped behind the journal is refused (KEY_NOT_ENROLLED), nothing written', async () => {
       const enrolled = (await f.sell(2, SIMPLE_SALE)).record.keyId;
       const before = await count();
-      // The attacker replaces the registers' keys with his own, and the server restarts.
-      removeKeyStore(f.dataDir);
+      // The attacker replaces register 2's key with his own, and the server restarts.
+      removeStoredKey(f.dataDir, '2', 'private');
       clearKeyCache();
       const foreign = ensureRegisterKeys(f.dataDir, 2).keyId;
       assert.notEqual(foreign, enrolled);

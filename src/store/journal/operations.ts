@@ -25,10 +25,18 @@ import { type Db, getRecord, headOf, type JournalContext, type RegisterBatch, wi
 import { JournalError } from './errors.ts';
 import { flushHeads, readHeads } from './heads.ts';
 import { abortNextKey, commitNextKey, prepareNextKey, rotationsUnderWay } from './keys.ts';
-import { activeUser, registerInfo } from './register-data.ts';
+import { activeUser, articlesByRef, registerInfo } from './register-data.ts';
 import { requireOpenDay } from './till-guard.ts';
 import { localDateOf } from './time.ts';
-import { checkClosureDue, checkIdempotencyKey, countSale, rememberKey, replayOf } from './validate.ts';
+import {
+  checkClosureDue,
+  checkIdempotencyKey,
+  countSale,
+  countVisit,
+  moveSaleStock,
+  rememberKey,
+  replayOf,
+} from './validate.ts';
 
 /** Appends one JET event inside a batch. */
 export function jetDraft(batch: RegisterBatch, name: JetCodeName, data: string, operator: string) {
@@ -275,6 +283,19 @@ export async function cancelTicket(
     });
     countSale(batch, payload.totalTtc);
     if (key !== undefined) await rememberKey(batch, key, digest, record);
+    const lines = original.payload.detail?.lines ?? [];
+    const refs = lines.flatMap((l) => [l.ref, ...(l.components ?? []).map((c) => c.ref)]);
+    await moveSaleStock(batch.trx, lines, await articlesByRef(batch.trx, refs), {
+      depot: info.depot,
+      document: `ANNULATION ${info.register}/${record.sequence}`,
+      operator: cashier.code,
+      at: batch.now.toISOString(),
+      sign: -1,
+      blocking: false,
+    });
+    if (original.payload.customer !== info.defaultCustomer) {
+      await countVisit(batch.trx, original.payload.customer, -1);
+    }
     return { record: record as JournalRecord & { type: 'CANCELLATION' }, replayed: false };
   });
 }

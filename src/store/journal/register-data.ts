@@ -12,6 +12,8 @@ export interface RegisterInfo {
   readonly id: number;
   readonly number: number;
   readonly storeId: number;
+  /** The depot the register sells from (its stock moves there). */
+  readonly depot: string;
   readonly currency: string;
   readonly defaultCustomer: string;
   readonly defaultSeller: string | null;
@@ -39,6 +41,7 @@ export async function registerInfo(db: Db, number: number): Promise<RegisterInfo
         'registers.default_seller_code as defaultSeller',
         'registers.settings as settings',
         'stores.currency as currency',
+        'registers.depot_code as depot',
       ])
       .where('registers.number', '=', number)
       .orderBy('registers.id')
@@ -63,6 +66,7 @@ export async function registerInfo(db: Db, number: number): Promise<RegisterInfo
     id: row.id,
     number: row.number,
     storeId: row.storeId,
+    depot: row.depot,
     currency: row.currency,
     defaultCustomer: row.defaultCustomer,
     defaultSeller: row.defaultSeller,
@@ -154,26 +158,36 @@ export async function customerByCode(db: Db, code: string): Promise<Person & { t
   return { code: row.code, name: row.name, taxExempt: row.tax_exempt === 1 };
 }
 
-/** Designation and eco-participation per unit of the catalogue's articles among `refs`. */
+/** Designation, eco-participation per unit and stock management of the catalogue's articles among `refs`. */
 export async function articlesByRef(
   db: Db,
   refs: readonly string[],
-): Promise<Map<string, { designation: string; eco: number }>> {
+): Promise<Map<string, { designation: string; eco: number; id: number; managed: boolean }>> {
   const unique = [...new Set(refs)];
-  const found = new Map<string, { designation: string; eco: number }>();
+  const found = new Map<string, { designation: string; eco: number; id: number; managed: boolean }>();
   for (let i = 0; i < unique.length; i += 500) {
     const slice = unique.slice(i, i + 500);
-    const rows = await cachedRows<{ ref: string; designation: string; eco_participation: number }>(
-      db,
-      `articles.by_refs.${slice.length}`,
-      slice,
-      () =>
-        db
-          .selectFrom('articles')
-          .select(['ref', 'designation', 'eco_participation'])
-          .where('ref', 'in', slice),
+    const rows = await cachedRows<{
+      id: number;
+      ref: string;
+      designation: string;
+      eco_participation: number;
+      stock_managed: number;
+      composed: number;
+    }>(db, `articles.by_refs.${slice.length}`, slice, () =>
+      db
+        .selectFrom('articles')
+        .select(['id', 'ref', 'designation', 'eco_participation', 'stock_managed', 'composed'])
+        .where('ref', 'in', slice),
     );
-    for (const r of rows) found.set(r.ref, { designation: r.designation, eco: Number(r.eco_participation) });
+    for (const r of rows) {
+      found.set(r.ref, {
+        designation: r.designation,
+        eco: Number(r.eco_participation),
+        id: Number(r.id),
+        managed: Number(r.stock_managed) === 1 && Number(r.composed) === 0,
+      });
+    }
   }
   return found;
 }

@@ -5,6 +5,7 @@
  * append, update the grand totals, remember the idempotency key. A refusal writes nothing.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { saleAllowedAt } from '../../fiscal/closure.ts';
 import {
   instantOf,
@@ -19,6 +20,7 @@ import { type Currency, mulDivRound, rescale } from '../../sales/money.ts';
 import type { Discount, TicketInput } from '../../sales/ticket-input.ts';
 import type { ArticleLineResult, LineResult, TicketResult } from '../../sales/ticket-result.ts';
 import type { JournalIdempotencyTable } from '../schema.ts';
+import { applyMoves, firstShortage, quantityText, type StockArticle, saleMoves } from '../stock.ts';
 import { cachedRows } from './cached-query.ts';
 import {
   type Db,
@@ -75,6 +77,44 @@ export interface ValidatedTicket {
 export interface ValidateHooks {
   /** Runs inside the validation's transaction after the append (an outbox row, a stock move…). */
   readonly afterAppend?: (trx: Trx, record: JournalRecord) => Promise<void>;
+}
+
+/**
+ * Moves the stock of a sale or of its cancellation in the validation's transaction. With the
+ * register's `blockOutOfStock` setting, a sale that would take an article below zero is refused
+ * (the whole validation rolls back); otherwise the register only warned.
+ */
+export async function moveSaleStock(
+  trx: Trx,
+  lines: Parameters<typeof saleMoves>[0],
+  articles: ReadonlyMap<string, StockArticle>,
+  base: Parameters<typeof saleMoves>[2] & { blocking: boolean },
+): Promise<void> {
+  const moves = saleMoves(lines, articles, base);
+  if (moves.length === 0) return;
+  const moved = await applyMoves(trx, moves);
+  const short = base.blocking ? firstShortage(moved) : undefined;
+  if (short !== undefined) {
+    throw new JournalError(
+      'OUT_OF_STOCK',
+      `Article ${short.ref} en rupture de stock au dépôt ${short.depot} (il en reste ${quantityText(short.quantity - short.delta)}) : vente refusée, la caisse bloque les ruptures.`,
+    );
+  }
+}
+
+/**
+ * Loyalty (issue 16 item 3): a validated ticket of a known customer (not the register's counter
+ * customer) counts one visit; its cancellation takes it back (never below zero).
+ */
+export async function countVisit(trx: Trx, code: string, step: 1 | -1): Promise<void> {
+  const change = step === 1 ? sql<number>`visits + 1` : sql<number>`visits - 1`;
+  await cachedRows(trx, `customers.visit.${step}`, [code], () =>
+    trx
+      .updateTable('customers')
+      .set({ visits: change })
+      .where('code', '=', code)
+      .where(sql<boolean>`visits + ${sql.lit(step)} >= 0`),
+  );
 }
 
 /** A stable JSON of the request (sorted keys, maps as sorted entries), for the idempotency check. */
@@ -432,6 +472,7 @@ export async function validateTicket(
     const refs = result.lines.flatMap((l) =>
       l.kind === 'article' ? [l.ref] : [l.ref, ...l.components.map((c) => c.ref)],
     );
+    const articles = await articlesByRef(trx, refs);
     const computed = salePayloadOf({
       result,
       input: engineInput,
@@ -441,7 +482,7 @@ export async function validateTicket(
       customer: { code: customer.code, name: customer.name },
       training,
       labels: modes,
-      articles: await articlesByRef(trx, refs),
+      articles,
     });
     const payload = withInstruments(computed, wanted);
     const record = await batch.append({
@@ -453,6 +494,17 @@ export async function validateTicket(
     if (!training) countSale(batch, payload.totalTtc);
     await recordRedemptions(trx, redemptions, record, cashier.code, batch.now);
     await rememberKey(batch, key, digest, record);
+    if (!training) {
+      await moveSaleStock(trx, payload.detail?.lines ?? [], articles, {
+        depot: info.depot,
+        document: `TICKET ${info.register}/${record.sequence}`,
+        operator: cashier.code,
+        at: batch.now.toISOString(),
+        sign: 1,
+        blocking: info.settings.blockOutOfStock,
+      });
+      if (customer.code !== info.defaultCustomer) await countVisit(trx, customer.code, 1);
+    }
     await hooks.afterAppend?.(trx, record);
     return { record: record as ValidatedTicket['record'], number: record.sequence, replayed: false };
   });

@@ -14,6 +14,7 @@ import { migration0010 } from './0010-register-shortcuts.ts';
 import { migration0015 } from './0015-till-days.ts';
 import { migration0016 } from './0016-returns-instruments.ts';
 import { migration0017 } from './0017-hardware.ts';
+import { migration0018 } from './0018-stock-movements.ts';
 import { migration0019 } from './0019-customer-anonymised.ts';
 
 export const MIGRATIONS: readonly (readonly [name: string, migration: Migration])[] = [
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['0015-till-days', migration0015],
   ['0016-returns-instruments', migration0016],
   ['0017-hardware', migration0017],
+  ['0018-stock-movements', migration0018],
   ['0019-customer-anonymised', migration0019],
 ];
 

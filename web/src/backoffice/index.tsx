@@ -20,6 +20,7 @@ import { Reference } from './reference.tsx';
 import { Registers } from './registers.tsx';
 import { Sales } from './sales.tsx';
 import { Shortcuts } from './shortcuts.tsx';
+import { Stock } from './stock.tsx';
 import { Users } from './users.tsx';
 
 type Page =
@@ -34,7 +35,8 @@ type Page =
   | 'users'
   | 'registers'
   | 'reference'
-  | 'payment-modes';
+  | 'payment-modes'
+  | 'stock';
 const PAGES: readonly (readonly [Page, string])[] = [
   ['articles', 'Articles'],
   ['customers', 'Clients'],
@@ -48,6 +50,7 @@ const PAGES: readonly (readonly [Page, string])[] = [
   ['registers', 'Caisses'],
   ['reference', 'Familles et TVA'],
   ['payment-modes', 'Modes de règlement'],
+  ['stock', 'Stock'],
 ];
 
 const pageOf = (): Page => {
@@ -87,6 +90,7 @@ export function BackOffice(props: { info: RegisterInfo; session: SessionInfo; on
         {page === 'registers' ? <Registers /> : null}
         {page === 'reference' ? <Reference /> : null}
         {page === 'payment-modes' ? <PaymentModes /> : null}
+        {page === 'stock' ? <Stock /> : null}
       </main>
     </div>
   );

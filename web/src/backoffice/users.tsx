@@ -33,6 +33,7 @@ const RIGHT_NAMES: Readonly<Record<Right, string>> = {
   customer_data: 'données clients (RGPD)',
   cash_movement: 'apports et retraits',
   confirm_card: 'paiement carte sans réponse',
+  manage_stock: 'stock',
 };
 
 export function Users(props: { info: RegisterInfo }) {
