@@ -2,9 +2,11 @@
  * The installed software's files, hashed, and its identity checked against the release manifest
  * (`software-manifest.json`, signed by `software-manifest.sig` when the publisher signed it): the edge
  * part of checklist items 51 and 53. What is covered: the code that runs (bin/, src/, scripts/, the
- * browser sources in web/) and package.json with package-lock.json, whose integrity hashes pin every
- * dependency that `npm ci` installs. Tests, golden files, the built bundle (rebuilt from web/ at
- * start), node_modules and the data are not.
+ * browser sources in web/, and the command's compiled bundle in dist/cli/, which is what `comptoir`
+ * runs: esbuild's output is the same bytes for the same sources and the locked esbuild) and
+ * package.json with package-lock.json, whose integrity hashes pin every dependency that `npm ci`
+ * installs. Tests, golden files, the browser bundle (rebuilt from web/ at start), node_modules and
+ * the data are not.
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -27,10 +29,12 @@ export const SOFTWARE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MANIFEST_FILE = 'software-manifest.json';
 export const SIGNATURE_FILE = 'software-manifest.sig';
 
-const COVERED_DIRS = ['bin', 'src', 'scripts', 'web'];
+const COVERED_DIRS = ['bin', 'src', 'scripts', 'web', 'dist/cli'];
 const COVERED_FILES = ['package.json', 'package-lock.json'];
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', '__golden__', 'e2e']);
 const isTest = (name: string): boolean => /\.test\.[cm]?[jt]sx?$/.test(name);
+/** The bundle's build notes (its sources and build time, read to tell a stale bundle): not code. */
+const SKIPPED_FILES = new Set(['dist/cli/build.json']);
 
 /** The covered files under `root`, relative with `/` separators, sorted. */
 export function listSoftwareFiles(root: string = SOFTWARE_ROOT): string[] {
@@ -41,7 +45,8 @@ export function listSoftwareFiles(root: string = SOFTWARE_ROOT): string[] {
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(full);
       } else if (entry.isFile() && !isTest(entry.name)) {
-        found.push(relative(root, full).split(sep).join('/'));
+        const path = relative(root, full).split(sep).join('/');
+        if (!SKIPPED_FILES.has(path)) found.push(path);
       }
     }
   };
