@@ -53,3 +53,44 @@ export function runComptoir(args: readonly string[], options: CliOptions): Promi
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+/** An article a CLI test sells (`comptoir sell` prices from the catalogue): price in minor units. */
+export interface CliArticle {
+  readonly ref: string;
+  readonly designation: string;
+  /** Hundredths of a percent (2000: 20 %). */
+  readonly vatRate: number;
+  readonly price: number;
+}
+
+/**
+ * The store a CLI test sells in, as a SQLite file of `data`: initialised with `CLI_PINS`, the
+ * `articles` in the catalogue, register 1's keys made and its till day open (no sale before it is).
+ */
+export async function makeCliStore(data: string, articles: readonly CliArticle[] = []): Promise<void> {
+  const [
+    { openDatabase },
+    { initStore },
+    { createArticle },
+    { ensureRegisterKeys },
+    { openTestDays },
+    { VERSION },
+  ] = await Promise.all([
+    import('../store/open-database.ts'),
+    import('../store/init.ts'),
+    import('../store/catalogue.ts'),
+    import('../store/journal/keys.ts'),
+    import('../store/journal/testing.ts'),
+    import('./version.ts'),
+  ]);
+  const db = await openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
+  try {
+    const now = new Date();
+    await initStore(db, { now, pins: CLI_PINS });
+    for (const article of articles) await createArticle(db, article, now);
+    ensureRegisterKeys(data, 1);
+    await openTestDays(db, { dataDir: data, now: () => new Date(), softwareVersion: VERSION });
+  } finally {
+    await db.destroy();
+  }
+}

@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type FakePrinter, startFakePrinter } from '../../receipts/testing/fake-printer.ts';
-import { initStore } from '../../store/init.ts';
-import { ensureRegisterKeys } from '../../store/journal/index.ts';
 import { openDatabase } from '../../store/open-database.ts';
-import { type CliRun, runComptoir } from '../testing.ts';
+import { type CliRun, makeCliStore, runComptoir } from '../testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-printer-'));
 const data = join(dir, 'data');
@@ -44,10 +42,7 @@ const SALE = {
 describe('comptoir printer and sell "receipt"', () => {
   before(async () => {
     printer = await startFakePrinter();
-    const db = await openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
-    await initStore(db, { now: new Date(), pins: { admin: '1234', cashier: '2345', seller: '3456' } });
-    await db.destroy();
-    ensureRegisterKeys(data, 1);
+    await makeCliStore(data, [{ ref: 'A1', designation: 'Article un', vatRate: 2000, price: 1250 }]);
   });
   after(async () => {
     await printer.stop();

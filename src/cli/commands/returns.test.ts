@@ -3,10 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { initStore } from '../../store/init.ts';
-import { ensureRegisterKeys } from '../../store/journal/index.ts';
-import { openDatabase } from '../../store/open-database.ts';
-import { type CliRun, runComptoir } from '../testing.ts';
+import { type CliRun, makeCliStore, runComptoir } from '../testing.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'comptoir-cli-returns-'));
 const data = join(dir, 'data');
@@ -25,10 +22,7 @@ function json(run: CliRun) {
 
 describe('comptoir return, voucher show, sell with a credit note (real processes, SQLite file)', () => {
   before(async () => {
-    const db = await openDatabase({ engine: 'sqlite', file: join(data, 'comptoir.db') });
-    await initStore(db, { now: new Date(), pins: { admin: '1234', cashier: '2345', seller: '3456' } });
-    await db.destroy();
-    ensureRegisterKeys(data, 1);
+    await makeCliStore(data, [{ ref: 'MUG', designation: 'Mug', vatRate: 2000, price: 800 }]);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

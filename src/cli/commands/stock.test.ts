@@ -10,9 +10,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createArticle, setStock } from '../../store/catalogue.ts';
 import { DEPOT_CODE, initStore, STORE_CODE } from '../../store/init.ts';
+import { ensureRegisterKeys } from '../../store/journal/keys.ts';
+import { openTestDays } from '../../store/journal/testing.ts';
 import { openDatabase } from '../../store/open-database.ts';
 import { createDepot, createStore } from '../../store/setup.ts';
 import { runComptoir } from '../testing.ts';
+import { VERSION } from '../version.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'comptoir-cli-stock-'));
 const data = join(work, 'data');
@@ -43,6 +46,8 @@ before(async () => {
   await createDepot(db, 'MAG2', 'DEP2', 'Dépôt 2');
   await createArticle(db, { ref: 'VIS', designation: 'Vis inox', vatRate: 2000, price: 250 }, now);
   await setStock(db, 'VIS', DEPOT_CODE, 10_000);
+  ensureRegisterKeys(data, 1);
+  await openTestDays(db, { dataDir: data, now: () => new Date(), softwareVersion: VERSION });
   await db.destroy();
 });
 
