@@ -10,7 +10,7 @@
  * compiler (zod's `safeParse` with the French locale) so that messages are French.
  */
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -138,7 +138,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
         ? { level: config.logLevel, ...(deps.logStream === undefined ? {} : { stream: deps.logStream }) }
         : false,
     // One line per request (the onResponse hook below), not fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',

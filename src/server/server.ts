@@ -166,7 +166,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     throw error instanceof HeadsError ? new ConfigError(error.message) : error;
   }
   let hardware: DemoHardware | undefined;
-  if (options.demoHardware === true) hardware = await startDemoHardware(db, options.print);
+  if (options.demoHardware === true) hardware = await startDemoHardware(db, print);
   const journal: JournalContext = {
     dataDir: options.dataDir,
     now: clock,
