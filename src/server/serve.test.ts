@@ -146,6 +146,14 @@ test('first run, a ticket half entered, SIGTERM, restart: the ticket and the ses
   }
 });
 
+test('SIGTERM the moment the server listens: a clean stop (exit 0, heads written), and the next start is not refused', async () => {
+  for (let round = 0; round < 2; round++) {
+    const running = await start();
+    assert.equal(await stop(running), 0, running.output());
+    assert.match(running.stdout(), /Serveur arrêté\./);
+  }
+});
+
 test('a busy port is refused before anything is created, naming the --port option', async () => {
   const busy = createServer();
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));

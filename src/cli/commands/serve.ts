@@ -37,6 +37,17 @@ export function registerServeCommands(program: Command): void {
       const print = (line: string) => process.stdout.write(`${line}\n`);
       const logFormat = logFormatOf(options.log, process.stdout.isTTY === true);
       let running: Awaited<ReturnType<typeof serve>>;
+      // A stop asked while the server starts waits for the start to finish (its journal and chain heads
+      // written), then stops it cleanly: never the signal's default, which would kill it mid-write.
+      let asked: string | undefined;
+      let stop: ((signal: string) => void) | undefined;
+      const onSignal = (signal: string) => {
+        if (asked !== undefined) return; // already stopping: the stop in progress finishes
+        asked = signal;
+        stop?.(signal);
+      };
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      process.on('SIGINT', () => onSignal('SIGINT'));
       try {
         running = await serve({
           dataDir: dataDirOf(options.data),
@@ -56,7 +67,7 @@ export function registerServeCommands(program: Command): void {
         return;
       }
       const say = logFormat === 'json' ? (line: string) => print(jsonLine(line)) : print;
-      const stop = (signal: string) => {
+      stop = (signal: string) => {
         say(`Arrêt demandé (${signal}) : fin des opérations en cours…`);
         running.close().then(
           () => {
@@ -69,7 +80,6 @@ export function registerServeCommands(program: Command): void {
           },
         );
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      if (asked !== undefined) stop(asked);
     });
 }
