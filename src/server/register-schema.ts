@@ -21,5 +21,10 @@ export const registerInfoView = z
     discountLimitPercent: z.number().nullable(),
     discountLimitAmount: z.number().nullable(),
     paymentModes: z.array(paymentModeView),
+    /**
+     * The register's receipt settings the register screen follows: `askBeforePrinting` false, no
+     * receipt question (the paper ticket at once); `offerEmail` false, no e-mail in the question.
+     */
+    receipt: z.object({ askBeforePrinting: z.boolean(), offerEmail: z.boolean() }),
   })
   .meta({ id: 'RegisterInfo' });

@@ -99,6 +99,8 @@ test('bad input: 4xx in French, nothing written', async () => {
       400,
       'INVALID_INPUT',
     ],
+    // The register's receipt threshold is gone: the per-country one of the receipt settings acts.
+    [{ registers: [{ number: 1, settings: { receiptThreshold: 500 } }] }, 400, 'INVALID_INPUT'],
     [{ registers: [{ number: 1, defaultCustomerCode: 'NOPE0000' }] }, 404, 'UNKNOWN_CUSTOMER'],
     [{ paymentModes: [{ code: 'NOPE', label: 'Rien' }] }, 404, 'UNKNOWN_PAYMENT_MODE'],
     [{ paymentModes: [{ code: 'CARD', excess: 'tout' }] }, 400, 'INVALID_INPUT'],

@@ -38,7 +38,7 @@ test('the front end is served beside the API: files, index.html for the browserâ
   }
 });
 
-test('GET /api/register: the register, its limits and its payment modes in order; session required', async () => {
+test('GET /api/register: the register, its limits, its payment modes in order, its receipt settings; session required', async () => {
   const server = await startTestServer();
   try {
     const anonymous = await call(server.url, 'GET', '/api/register');
@@ -49,6 +49,7 @@ test('GET /api/register: the register, its limits and its payment modes in order
       defaultCustomer: string;
       discountLimitPercent: number | null;
       paymentModes: { code: string; label: string; opensDrawer: boolean }[];
+      receipt: unknown;
     }>(server.url, 'GET', '/api/register', { token });
     assert.equal(answer.status, 200);
     assert.equal(answer.body.number, 1);
@@ -62,6 +63,22 @@ test('GET /api/register: the register, its limits and its payment modes in order
     assert.equal(answer.body.paymentModes[0]?.opensDrawer, true);
     const extra = await call(server.url, 'GET', '/api/register?x=1', { token });
     assert.equal(extra.status, 400, 'an unknown query parameter is refused');
+    assert.deepEqual(
+      answer.body.receipt,
+      { askBeforePrinting: true, offerEmail: true },
+      'asked, e-mail offered',
+    );
+    // The register's receipt settings, changed in the back office, reach the register screen.
+    const admin = await login(server.url, 'ADMIN', PINS.admin);
+    const saved = await call(server.url, 'PUT', '/api/settings', {
+      token: admin,
+      body: {
+        registers: [{ number: 1, settings: { receipt: { askBeforePrinting: false, offerEmail: false } } }],
+      },
+    });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const after = await call<{ receipt: unknown }>(server.url, 'GET', '/api/register', { token });
+    assert.deepEqual(after.body.receipt, { askBeforePrinting: false, offerEmail: false });
   } finally {
     await server.close();
   }

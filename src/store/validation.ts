@@ -218,16 +218,18 @@ export const registerSettingsSchema = z.object({
     .prefault({}),
   receipt: z
     .object({
-      /** Ask whether the customer wants a paper receipt (law of 10 February 2020). */
+      /**
+       * Ask whether the customer wants a paper receipt (law of 10 February 2020); false: the register
+       * prints the ticket at once, with no question.
+       */
       askBeforePrinting: z.boolean().default(true),
+      /** The receipt question offers the e-mail; false: paper or nothing only. */
       offerEmail: z.boolean().default(true),
       copies: z.number().int().min(1).max(5).default(1),
     })
     .prefault({}),
   /** Country whose receipt rules apply. */
   country: z.string().trim().length(2).toUpperCase().default('FR'),
-  /** Below this total (minor units) the receipt is printed only on request; 0: always asked. */
-  receiptThreshold: nonNegative.default(0),
   /** Autonomous register: sells without the server and synchronises later. */
   autonomous: z.boolean().default(false),
   /**

@@ -2,8 +2,9 @@
  * The counter's flow in Chromium (issue 12): a ticket always ready for a scan, the mandatory seller
  * asked at Total, « Reprise attente » while a ticket is in progress, discount limits on the spot with
  * the manager's code (line, lowered limit, footer), a sale from the first scan to the validated
- * ticket with the keyboard alone, the confirmation before a ticket is abandoned. One server, one
- * browser for the file.
+ * ticket with the keyboard alone, the confirmation before a ticket is abandoned, the register's
+ * receipt settings (no e-mail offered, no question before printing). One server, one browser for the
+ * file.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -376,4 +377,57 @@ test('the back office edits register 1’s shortcuts (names, colour, order) with
     .first()
     .waitFor();
   await freshTicket(page);
+});
+
+/** A cash sale of one article, up to the validation (500 € given, the change handed back). */
+async function cashSale(page: Page, i: number): Promise<void> {
+  await scan(page, good(i).ean);
+  await row(page, i).waitFor();
+  await page.keyboard.press('F10');
+  await page.getByText('Montant réglé', { exact: true }).waitFor();
+  await page.keyboard.type('500');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('1');
+}
+
+test('the register’s receipt settings act: « Proposer le ticket par e-mail » off, no e-mail; « Demander avant d’imprimer » off, the ticket printed with no question', async () => {
+  const { page } = browser;
+  await registerSettings(page, { receipt: { offerEmail: false } });
+  await cashSale(page, 0);
+  const receipt = page.getByRole('dialog', { name: 'Ticket' });
+  await receipt.getByText(/validé/).waitFor();
+  assert.equal(await receipt.getByLabel('E-mail d’envoi').count(), 0, 'no address field');
+  assert.equal(await receipt.getByRole('button', { name: /e-mail/ }).count(), 0, 'no e-mail button');
+  assert.deepEqual(await receipt.getByRole('button').allTextContents(), [
+    'Le client veut un ticket physique',
+    'Le client ne veut pas de ticket',
+  ]);
+  await receipt.getByRole('button', { name: 'Le client ne veut pas de ticket' }).click();
+  await message(page)
+    .filter({ hasText: /terminé : saisie du ticket suivant/ })
+    .waitFor();
+
+  await registerSettings(page, { receipt: { askBeforePrinting: false, offerEmail: true } });
+  // Every dialog drawn from now on is counted: there must be none.
+  await page.evaluate(`window.dialogsSeen = 0;
+    new MutationObserver(() => {
+      if (document.querySelector('[role=dialog]') !== null) window.dialogsSeen += 1;
+    }).observe(document.body, { childList: true, subtree: true });`);
+  await cashSale(page, 1);
+  const done = message(page).filter({
+    hasText: /Ticket n° \d+ terminé \(imprimé\) : saisie du ticket suivant/,
+  });
+  await done.waitFor();
+  assert.equal(await page.evaluate('window.dialogsSeen'), 0, 'no dialog drawn');
+  assert.equal(await lines(page).locator('tbody tr.article').count(), 0, 'the next ticket is open');
+  const db = await openDatabase({ engine: 'sqlite', file: join(dir, 'comptoir.db') });
+  const issued = await db
+    .selectFrom('issued_originals')
+    .select(['document', 'channel'])
+    .orderBy('issued_at', 'desc')
+    .orderBy('sequence', 'desc')
+    .executeTakeFirstOrThrow();
+  await db.destroy();
+  assert.deepEqual(issued, { document: 'ticket', channel: 'print' }, 'the original issued on paper');
+  await registerSettings(page, { receipt: { askBeforePrinting: true } });
 });

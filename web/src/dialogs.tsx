@@ -201,6 +201,8 @@ export function ReceiptDialog(props: {
   total: string;
   email: string;
   canSave: boolean;
+  /** The register offers the e-mail (setting « Proposer le ticket par e-mail »); false: paper or nothing. */
+  offerEmail: boolean;
   /**
    * « Poster le ticket par e-mail » without saving: offered to the counter customer (the address
    * typed is not kept) and to a customer who agreed; not to one who cannot receive mail.
@@ -214,23 +216,27 @@ export function ReceiptDialog(props: {
   const [gift, setGift] = useState(false);
   const choose = (choice: ReceiptChoice) => props.onChoose(choice, email.trim(), gift);
   return (
-    <Dialog title="Ticket par e-mail" wide>
+    <Dialog title={props.offerEmail ? 'Ticket par e-mail' : 'Ticket'} wide>
       <p role="status">
         Ticket {props.saleNumber === null ? '' : `n° ${props.saleNumber} `}validé — total {props.total}
       </p>
-      <label>
-        E-mail d’envoi
-        <input
-          type="email"
-          value={email}
-          autocomplete="off"
-          onInput={(e) => setEmail(e.currentTarget.value)}
-          placeholder="adresse du client"
-        />
-      </label>
+      {props.offerEmail ? (
+        <label>
+          E-mail d’envoi
+          <input
+            type="email"
+            value={email}
+            autocomplete="off"
+            onInput={(e) => setEmail(e.currentTarget.value)}
+            placeholder="adresse du client"
+          />
+        </label>
+      ) : null}
       <label class="check">
         <input type="checkbox" checked={gift} onChange={(e) => setGift(e.currentTarget.checked)} />
-        Ticket cadeau en plus (sans les prix, dans un second e-mail)
+        {props.offerEmail
+          ? 'Ticket cadeau en plus (sans les prix, dans un second e-mail)'
+          : 'Ticket cadeau en plus'}
       </label>
       {props.error === null ? null : (
         <p class="error" role="alert">
@@ -238,18 +244,20 @@ export function ReceiptDialog(props: {
         </p>
       )}
       <div class="choices">
-        <button
-          type="button"
-          disabled={props.busy || !props.canSave}
-          onClick={() => choose('email-save')}
-          data-autofocus={email === '' ? undefined : true}
-        >
-          Poster le ticket par e-mail et sauvegarder l’adresse avec l’accord du client
-        </button>
+        {props.offerEmail ? (
+          <button
+            type="button"
+            disabled={props.busy || !props.canSave}
+            onClick={() => choose('email-save')}
+            data-autofocus={email === '' ? undefined : true}
+          >
+            Poster le ticket par e-mail et sauvegarder l’adresse avec l’accord du client
+          </button>
+        ) : null}
         <button type="button" disabled={props.busy} onClick={() => choose('print')}>
           Le client veut un ticket physique
         </button>
-        {props.offerPlainEmail ? (
+        {props.offerEmail && props.offerPlainEmail ? (
           <button type="button" disabled={props.busy} onClick={() => choose('email')}>
             Poster le ticket par e-mail
           </button>

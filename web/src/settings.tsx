@@ -296,7 +296,6 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
   const [r, setR] = useState(register);
   const [percent, setPercent] = useState(limitText(register.settings.discountLimitPercent, decimalText));
   const [amount, setAmount] = useState(limitText(register.settings.discountLimitAmount, decimalText));
-  const [threshold, setThreshold] = useState(decimalText(register.settings.receiptThreshold));
   const s = r.settings;
   const set = (settings: Partial<RegisterSettingsView['settings']>) =>
     setR({ ...r, settings: { ...r.settings, ...settings } });
@@ -306,7 +305,6 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
       name={name}
       button={`Enregistrer la caisse n° ${register.number}`}
       onSave={async () => {
-        const receiptThreshold = readLimit(threshold, parseMoney, 'Seuil d’impression du ticket') ?? 0;
         const after: RegisterSettingsView = {
           ...r,
           defaultSellerCode: r.defaultSellerCode?.trim() === '' ? null : r.defaultSellerCode,
@@ -314,7 +312,6 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
             ...s,
             discountLimitPercent: readLimit(percent, parsePercent, 'Remise maximale en %'),
             discountLimitAmount: readLimit(amount, parseMoney, 'Remise maximale en euros'),
-            receiptThreshold,
           },
         };
         if (same(after, register)) return 'unchanged';
@@ -326,7 +323,6 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
           setR(saved);
           setPercent(limitText(saved.settings.discountLimitPercent, decimalText));
           setAmount(limitText(saved.settings.discountLimitAmount, decimalText));
-          setThreshold(decimalText(saved.settings.receiptThreshold));
         }
         return 'saved';
       }}
@@ -369,12 +365,6 @@ function RegisterForm(props: { register: RegisterSettingsView; current: boolean;
             value={amount}
             invalid={invalid('discountLimitAmount')}
             onInput={setAmount}
-          />
-          <TextField
-            label="Seuil d’impression du ticket en euros (0 : toujours demander)"
-            value={threshold}
-            invalid={invalid('receiptThreshold')}
-            onInput={setThreshold}
           />
           <label>
             Exemplaires imprimés

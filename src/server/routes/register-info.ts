@@ -1,6 +1,7 @@
 /**
  * `GET /api/register`: what the register screen needs to draw itself (seed 001): the register, its
- * store, its defaults, its discount limits and its payment modes in their order, for the buttons.
+ * store, its defaults, its discount limits, its payment modes in their order, for the buttons, and
+ * its receipt settings (ask before printing, offer e-mail).
  */
 import { readRegisterSettings } from '../../store/setup.ts';
 import type { AppContext } from '../context.ts';
@@ -70,6 +71,10 @@ export function registerInfoRoutes(api: Api, ctx: AppContext): void {
           roundingStep: m.rounding_step,
           opensDrawer: m.opens_drawer === 1,
         })),
+        receipt: {
+          askBeforePrinting: settings.receipt.askBeforePrinting,
+          offerEmail: settings.receipt.offerEmail,
+        },
       };
     },
   );

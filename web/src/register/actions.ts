@@ -250,7 +250,10 @@ export function counterActions(core: Core): CounterActions {
   /** Validation, inside a queued action (never queued again: the queue would wait for itself). */
   const validateNow = async (ticket: Ticket) => {
     const done = await api.step(ticket.id, 'validate', { idempotencyKey: idempotencyKey(ticket) });
-    dispatch({ type: 'validated', ticket: done });
+    const ask = info.receipt.askBeforePrinting;
+    dispatch({ type: 'validated', ticket: done, ask });
+    // « Demander avant d’imprimer le ticket » off: the paper ticket at once, as its button would.
+    if (!ask) receipt(done, 'print', '', false, false);
   };
 
   const validate = () => {
@@ -347,8 +350,15 @@ export function counterActions(core: Core): CounterActions {
 
   const chooseReceipt = (choice: ReceiptChoice, email: string, gift: boolean) => {
     const ticket = current();
-    if (ticket === null) return;
-    setDialog({ kind: 'receipt', error: null, busy: true });
+    if (ticket !== null) receipt(ticket, choice, email, gift, true);
+  };
+
+  /**
+   * The receipt choice sent, then the next ticket; `asked` false (the register does not ask): no
+   * dialog while it goes, the question shown only if the choice fails.
+   */
+  function receipt(ticket: Ticket, choice: ReceiptChoice, email: string, gift: boolean, asked: boolean) {
+    if (asked) setDialog({ kind: 'receipt', error: null, busy: true });
     void (async () => {
       try {
         const serverChoice = serverReceiptChoice(choice, email);
@@ -375,7 +385,7 @@ export function counterActions(core: Core): CounterActions {
         setDialog({ kind: 'receipt', busy: false, error: errorText(error) });
       }
     })();
-  };
+  }
 
   /** « Reprise attente »: the ticket in progress is held first (abandoned when empty). */
   const resumeHeld = (held: Ticket) => {

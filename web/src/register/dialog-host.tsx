@@ -47,6 +47,7 @@ export function RegisterDialogs({ c }: { c: Controller }) {
           total={formatMoney(ticket.totals.ttc)}
           email={c.customer?.email ?? ''}
           canSave={!isCounterCustomer(c)}
+          offerEmail={info.receipt.offerEmail}
           offerPlainEmail={isCounterCustomer(c) || emailAllowed(c)}
           error={dialog.error}
           busy={dialog.busy}

@@ -166,9 +166,12 @@ test('the next ticket after a sale: fresh flags, the note said, the last sale ke
         shortSignature: 'abcd',
       },
     }),
+    ask: true,
   });
   assert.equal(state.lastSale, 7);
   assert.equal(state.dialog.kind, 'receipt');
+  const unasked = reduce(state, { type: 'validated', ticket: ticket({ id: 't9' }), ask: false });
+  assert.equal(unasked.dialog.kind, 'none', 'a register that does not ask shows no receipt question');
   state = reduce(state, { type: 'dialog', dialog: { kind: 'none' } });
   state = reduce(state, { type: 'next', ticket: ticket({ id: 't2' }), note: saleDoneNote(7, 'print') });
   assert.equal(state.ticket?.id, 't2');

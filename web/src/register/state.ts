@@ -140,8 +140,11 @@ export type RegisterEvent =
   | { readonly type: 'shown'; readonly ticket: Ticket }
   /** The next ticket after a sale, a hold or an abandon, with what happened to the last one. */
   | { readonly type: 'next'; readonly ticket: Ticket; readonly note: string }
-  /** The ticket validated: its number kept, the receipt choice asked. */
-  | { readonly type: 'validated'; readonly ticket: Ticket }
+  /**
+   * The ticket validated: its number kept, the receipt choice asked, unless the register does not ask
+   * (`ask` false, setting « Demander avant d’imprimer le ticket » off: the paper ticket goes at once).
+   */
+  | { readonly type: 'validated'; readonly ticket: Ticket; readonly ask: boolean }
   | { readonly type: 'role'; readonly role: Role }
   | { readonly type: 'message'; readonly message: Message | null }
   | { readonly type: 'dialog'; readonly dialog: DialogState }
@@ -215,7 +218,7 @@ export function reduce(state: RegisterState, event: RegisterEvent): RegisterStat
       return {
         ...shown,
         lastSale: event.ticket.sale?.number ?? null,
-        dialog: { kind: 'receipt', error: null, busy: false },
+        dialog: event.ask ? { kind: 'receipt', error: null, busy: false } : { kind: 'none' },
       };
     }
     case 'role':
