@@ -604,11 +604,6 @@ function ReceiptForm(props: { receipt: MailSettings; save: Save }) {
       {(invalid) => (
         <div class="fields">
           <CheckField
-            label="Forcer le choix du ticket (papier, e-mail, les deux, aucun) après chaque vente"
-            checked={r.forceEmail}
-            onChange={(forceEmail) => setR({ ...r, forceEmail })}
-          />
-          <CheckField
             label="Saisie libre du motif de réimpression"
             checked={r.reprint.freeReason}
             onChange={(freeReason) => setR({ ...r, reprint: { ...r.reprint, freeReason } })}
