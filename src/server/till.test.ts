@@ -31,6 +31,7 @@ type Status = {
   expectedFloat: number | null;
   showsExpected: boolean;
   modes: { code: string }[];
+  denominations: { value: number; key: string; label: string }[];
   reading: { ticketCount: number; perMode: { mode: string; expected: number | null }[] } | null;
 };
 
@@ -65,6 +66,10 @@ describe('till API', () => {
     assert.equal(open.body.open, true);
     assert.equal(open.body.reading?.ticketCount, 1);
     assert.ok(open.body.modes.some((m) => m.code === 'CASH'));
+    assert.deepEqual(open.body.denominations.slice(3, 4), [
+      { value: 5000, key: '50', label: 'Billets de 50 €' },
+    ]);
+    assert.deepEqual(open.body.denominations.at(-4), { value: 10, key: '0.10', label: 'Pièces de 0,10 €' });
     const card = open.body.reading?.perMode.find((m) => m.mode === 'CARD');
     assert.equal(card?.expected, sale.totals.ttc);
 

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { ModeExpectation } from '../../fiscal/till.ts';
-import { MAX_PIECES, readCount } from '../../sales/cash-count.ts';
-import { currencyOf, type Minor } from '../../sales/money.ts';
+import { DENOMINATIONS, denominationLabel, MAX_PIECES, readCount } from '../../sales/cash-count.ts';
+import { currencyOf, formatScaled, type Minor } from '../../sales/money.ts';
 import {
   type CountInput,
   closeTillDay,
@@ -86,6 +86,18 @@ const countView = z.object({
   difference: z.number().int(),
 });
 
+/** The currency's coins and notes for the counting grid: the key the API reads, the cashier's label. */
+function denominationsOf(currencyCode: string) {
+  const currency = currencyOf(currencyCode);
+  if (currency === undefined) return [];
+  const unit = 10 ** currency.exponent;
+  return (DENOMINATIONS.get(currency.code) ?? []).map((value) => ({
+    value,
+    key: value % unit === 0 ? String(value / unit) : formatScaled(value, currency.exponent),
+    label: `${value >= 5 * unit ? 'Billets' : 'Pièces'} de ${denominationLabel(value, currency)}`,
+  }));
+}
+
 /** A mode's figures, the expected ones hidden under a blind count. */
 function modeOf(m: ModeExpectation, shows: boolean) {
   return shows ? m : { ...m, float: null, movements: null, expected: null };
@@ -105,6 +117,8 @@ export function tillRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
             currency: z.string(),
             cashMode: z.string(),
             modes: z.array(z.object({ code: z.string(), label: z.string() })),
+            /** The coins and notes of the counting grid, largest first (empty: count a total). */
+            denominations: z.array(z.object({ value: z.number().int(), key: z.string(), label: z.string() })),
             required: z.boolean(),
             blindCount: z.boolean(),
             showsExpected: z.boolean(),
@@ -127,6 +141,7 @@ export function tillRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
         currency: s.currency,
         cashMode: s.cashMode,
         modes: [...s.modes],
+        denominations: denominationsOf(s.currency),
         required: s.required,
         blindCount: s.blindCount,
         showsExpected: shows,
