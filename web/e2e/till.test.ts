@@ -18,6 +18,7 @@ import {
   login,
   openBrowser,
   type RunningServer,
+  screensDir,
   seriousViolations,
   startServer,
 } from './harness.ts';
@@ -64,6 +65,7 @@ test('open with a count, a cash sale with change, a cash-out with the manager’
   await page.keyboard.type('2');
   assert.equal(await opening.getByLabel('Billets de 5 €').inputValue(), '2');
   await opening.getByText('Total compté : 50,00 €').waitFor();
+  await page.screenshot({ path: join(screensDir(), 'ouverture-de-caisse.png') });
   // 50 € against the 0 € left yesterday: a reason is asked.
   await opening.getByLabel('Motif de l’écart avec le fonds attendu').fill('Fonds remis du coffre');
   await opening.getByRole('button', { name: 'Ouvrir la caisse' }).click();
@@ -105,7 +107,9 @@ test('open with a count, a cash sale with change, a cash-out with the manager’
   await page.getByRole('button', { name: 'Fermeture de caisse' }).click();
   const closing = page.getByRole('dialog', { name: 'Fermeture de caisse' });
   await closing.getByLabel('En un total').check();
-  await closing.getByLabel('Total compté (€)', { exact: true }).fill(((expected - 10) / 100).toFixed(2).replace('.', ','));
+  await closing
+    .getByLabel('Total compté (€)', { exact: true })
+    .fill(((expected - 10) / 100).toFixed(2).replace('.', ','));
   await closing.getByRole('button', { name: 'Fermer la caisse' }).click();
   await manager.getByLabel('Code du responsable').fill(MANAGER.code);
   await manager.getByLabel('PIN du responsable').fill(MANAGER.pin);
@@ -114,9 +118,11 @@ test('open with a count, a cash sale with change, a cash-out with the manager’
   const cash = result.getByRole('row', { name: /Espèces/ });
   await cash.waitFor();
   const cells = await cash.getByRole('cell').allTextContents();
+  await page.screenshot({ path: join(screensDir(), 'fermeture-de-caisse.png') });
   assert.deepEqual(cells.map(cents), [expected, expected - 10, -10]);
   assert.match(cells[2] ?? '', /^-0,10/);
-  await result.getByRole('button', { name: 'Terminer' }).click();
+  assert.deepEqual(await focused(page), { tag: 'BUTTON', name: 'Terminer', inDialog: true });
+  await page.keyboard.press('Enter');
   // The day is closed: the register asks for the next opening, expecting what was kept.
   await opening.waitFor();
   await opening.getByText(/Fonds attendu \(laissé à la dernière fermeture\) : /).waitFor();

@@ -410,7 +410,8 @@ function ClosingDialog(props: {
   const [closed, setClosed] = useState<Closed | null>(null);
   if (closed !== null) {
     return (
-      <Dialog title="Caisse fermée" onClose={props.onClosed} wide>
+      // Its own key: drawn anew (not the counting form's dialog reused), so the focus goes in.
+      <Dialog key="closed" title="Caisse fermée" onClose={props.onClosed} wide>
         <table class="keymap">
           <caption>Comptage de fermeture ({closed.closure.label})</caption>
           <thead>
@@ -444,7 +445,7 @@ function ClosingDialog(props: {
   }
   const otherModes = status.modes.filter((m) => m.code !== status.cashMode);
   return (
-    <Dialog title="Fermeture de caisse" onClose={props.onClose} wide>
+    <Dialog key="count" title="Fermeture de caisse" onClose={props.onClose} wide>
       <form
         onSubmit={(event) => {
           event.preventDefault();
