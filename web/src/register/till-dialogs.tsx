@@ -382,14 +382,9 @@ function XDialog(props: { status: TillStatus; onClose: () => void }) {
           </table>
         </>
       )}
-      <div class="row">
-        <button type="button" onClick={() => window.print()}>
-          Imprimer
-        </button>
-        <button type="button" onClick={props.onClose} data-autofocus>
-          Fermer
-        </button>
-      </div>
+      <button type="button" onClick={props.onClose} data-autofocus>
+        Fermer
+      </button>
     </Dialog>
   );
 }
