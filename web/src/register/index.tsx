@@ -21,6 +21,7 @@ import { Viseur } from './viseur.tsx';
 export function Register(props: RegisterProps) {
   const c = useRegister(props);
   const till = useTill({
+    user: props.session.user.code,
     onDone: (text) => {
       if (text !== '') c.setMessage({ error: false, text });
       c.focusViseur();

@@ -532,14 +532,15 @@ function ClosingDialog(props: {
  * The till's state and dialogs for the register screen: `show` opens an operation; `element` is what
  * to draw (the opening dialog whenever the day is not open and the register requires it).
  */
-export function useTill(props: { onDone: (text: string) => void; onLogout: () => void }) {
+export function useTill(props: { user: string; onDone: (text: string) => void; onLogout: () => void }) {
   const [status, setStatus] = useState<TillStatus | null>(null);
   const [operation, setOperation] = useState<TillOperation | null>(null);
   const { confidential, dialog } = useConfidential();
   const refresh = useCallback(() => {
     call<TillStatus>('GET', '/api/till').then(setStatus, () => setStatus(null));
   }, []);
-  useEffect(refresh, []);
+  // Read again when another user takes the register (a blind count shows a manager more).
+  useEffect(refresh, [props.user]);
   const close = () => {
     setOperation(null);
     props.onDone('');
