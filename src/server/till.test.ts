@@ -191,3 +191,38 @@ describe('till API', () => {
     assert.equal(seen.body.expectedFloat, 0);
   });
 });
+
+describe('till API on PostgreSQL', () => {
+  let pg: TestServer;
+  before(async () => {
+    pg = await startTestServer({
+      engine: 'postgres',
+      registers: 1,
+      demo: { articles: 10, boxes: 1, customers: 1 },
+    });
+  });
+  after(async () => {
+    await pg.close();
+  });
+
+  test('a day closes and the next opens, the amounts read back as numbers', async () => {
+    const token = await login(pg.url, 'CAISSE1', PINS.cashier);
+    const post = (path: string, body: unknown) =>
+      call<Record<string, unknown>>(pg.url, 'POST', path, { token, body });
+    const closed = await post('/api/till/close', { cash: { total: 0 }, keep: 0, authorization: manager });
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    const shut = await call<Status>(pg.url, 'GET', '/api/till', { token });
+    assert.deepEqual([shut.body.open, shut.body.expectedFloat], [false, 0]);
+    const refusedOpen = await post('/api/till/open', { count: { total: 1500 } });
+    assert.equal(refusedOpen.status, 400);
+    assert.equal(await countRecords(pg.db, 'MOVEMENT'), 2, 'the float and the closing count, nothing more');
+    const opened = await post('/api/till/open', {
+      count: { denominations: { '10': 1, '5': 1 } },
+      reason: 'Coffre',
+    });
+    assert.equal(opened.status, 200, JSON.stringify(opened.body));
+    assert.deepEqual([opened.body.counted, opened.body.difference], [1500, 1500]);
+    const open = await call<Status>(pg.url, 'GET', '/api/till', { token });
+    assert.deepEqual([open.body.open, open.body.expectedFloat], [true, 1500]);
+  });
+});
