@@ -46,6 +46,7 @@ import { settingsRoutes } from './routes/settings.ts';
 import { shortcutRoutes } from './routes/shortcuts.ts';
 import { stockRoutes } from './routes/stock.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { tillRoutes } from './routes/till.ts';
 import { userRoutes } from './routes/users.ts';
 import { verificationRoutes } from './routes/verification.ts';
 import { type Session, SessionService } from './sessions.ts';
@@ -251,6 +252,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: App; conte
     registerRoutes(api, context, deps.journal);
     referenceRoutes(api, context, deps.journal);
     returnRoutes(api, context, deps.journal);
+    tillRoutes(api, context, deps.journal);
   }
   registerInfoRoutes(api, context);
   shortcutRoutes(api, context);

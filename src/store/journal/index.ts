@@ -136,6 +136,7 @@ export {
   type TillMovement,
   type TillMovementInput,
   tillCountsOfClosure,
+  tillStatus,
   tillXReading,
   type XReading,
 } from './till.ts';

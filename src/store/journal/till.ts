@@ -142,16 +142,20 @@ function checkAmount(amount: Minor, what: string): void {
 
 /** The records of the open day so far (its tickets and movements), from `till_days`' markers. */
 async function dayEntries(batch: RegisterBatch, day: TillDay) {
+  return entriesOf(batch.trx, batch.register, day);
+}
+
+async function entriesOf(db: Db, register: string, day: TillDay) {
   const records: JournalRecord[] = [];
-  for await (const r of readJournal(batch.trx, {
-    register: batch.register,
+  for await (const r of readJournal(db, {
+    register,
     chain: 'MOVEMENT',
     fromSequence: day.movementFrom,
   })) {
     records.push(r);
   }
-  for await (const r of readJournal(batch.trx, {
-    register: batch.register,
+  for await (const r of readJournal(db, {
+    register,
     chain: 'TICKET',
     fromSequence: day.ticketFrom,
   })) {
@@ -380,6 +384,49 @@ export async function tillXReading(
       jetSequence: jet.sequence,
     };
   });
+}
+
+export interface TillStatus {
+  readonly register: string;
+  readonly currency: string;
+  readonly cashMode: string;
+  /** The register's payment modes, in their order (the closing counts them). */
+  readonly modes: readonly { readonly code: string; readonly label: string }[];
+  /** Setting `tillDayRequired`: no sale before the day is open. */
+  readonly required: boolean;
+  readonly blindCount: boolean;
+  /** The open day, or undefined. */
+  readonly day: TillDay | undefined;
+  /** What the last closing left in the drawer (the next opening's expected float); null before the first day. */
+  readonly expectedFloat: Minor | null;
+  /** The open day so far (expected amounts included: hide them when `showsExpected` is false). */
+  readonly reading: TillReading | undefined;
+  readonly showsExpected: boolean;
+}
+
+/** Where the register's day stands, for the register screen: read only, nothing journaled. */
+export async function tillStatus(
+  db: Db,
+  input: { readonly register: number; readonly operator: string },
+): Promise<TillStatus> {
+  const info = await registerInfo(db, input.register);
+  const mode = await cashModeOf(db, info);
+  const modes = await registerPaymentModes(db, info);
+  const user = await userFacts(db, input.operator);
+  const last = await lastTillDay(db, info.register);
+  const open = last !== undefined && last.closedAt === null;
+  return {
+    register: info.register,
+    currency: info.currency,
+    cashMode: mode,
+    modes: [...modes].map(([code, m]) => ({ code, label: m.label })),
+    required: info.settings.tillDayRequired,
+    blindCount: info.settings.blindCount,
+    day: open ? last : undefined,
+    expectedFloat: open ? last.float : (last?.kept ?? null),
+    reading: open ? tillReading(await entriesOf(db, info.register, last), [mode]) : undefined,
+    showsExpected: !info.settings.blindCount || user.role === 'manager' || user.role === 'admin',
+  };
 }
 
 export interface CloseTillInput {

@@ -267,6 +267,8 @@ export function useRegister(props: RegisterProps): Controller {
   const { target, seq } = state.focus;
   useLayoutEffect(() => {
     if (!ready || seq < 0) return;
+    // A dialog drawn over the register (the till's opening…) keeps the focus it took.
+    if (document.querySelector('[role=dialog]') !== null) return;
     if (target === 'modes') {
       const first = modes.current?.querySelector<HTMLElement>('button:not(:disabled)');
       if (first !== undefined && first !== null) {
@@ -381,6 +383,8 @@ export function useRegister(props: RegisterProps): Controller {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (stateRef.current.dialog.kind !== 'none' || event.ctrlKey || event.altKey || event.metaKey) return;
+      // A dialog of its own over the register (the till's) has its own keys too.
+      if ((event.target as HTMLElement | null)?.closest?.('[role=dialog]') != null) return;
       const action = actionFor(event.key, event.shiftKey);
       if (action !== undefined) {
         event.preventDefault();

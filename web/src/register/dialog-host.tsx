@@ -19,8 +19,9 @@ import {
   OtherDialog,
   VatDialog,
 } from './ticket-dialogs.tsx';
+import type { TillOperation } from './till-dialogs.tsx';
 
-export function RegisterDialogs({ c }: { c: Controller }) {
+export function RegisterDialogs({ c, onTill }: { c: Controller; onTill: (op: TillOperation) => void }) {
   const { dialog, ticket } = c.state;
   const { info } = c.props;
   if (ticket === null) return null;
@@ -109,6 +110,10 @@ export function RegisterDialogs({ c }: { c: Controller }) {
         <OtherDialog
           onFooter={c.footerDiscount}
           onColumns={() => c.setDialog({ kind: 'columns' })}
+          onTill={(op) => {
+            c.closeDialog();
+            onTill(op);
+          }}
           onAbandon={() => c.ask('abandon')}
           onBackOffice={c.props.onBackOffice}
           onLogout={c.props.onLogout}

@@ -15,10 +15,19 @@ import { CustomerDisplay, CustomerZone, InfoZone } from './header-zones.tsx';
 import { Keypad } from './keypad.tsx';
 import { Shortcuts } from './shortcuts.tsx';
 import { TicketLines } from './ticket-lines.tsx';
+import { useTill } from './till-dialogs.tsx';
 import { Viseur } from './viseur.tsx';
 
 export function Register(props: RegisterProps) {
   const c = useRegister(props);
+  const till = useTill({
+    user: props.session.user.code,
+    onDone: (text) => {
+      if (text !== '') c.setMessage({ error: false, text });
+      c.focusViseur();
+    },
+    onLogout: props.onLogout,
+  });
   const { ticket, message } = c.state;
   const phase = ticket?.phase ?? 'lines';
   useEffect(() => {
@@ -46,7 +55,8 @@ export function Register(props: RegisterProps) {
       <Shortcuts c={c} />
       <TicketLines c={c} />
       <FunctionKeys c={c} />
-      <RegisterDialogs c={c} />
+      <RegisterDialogs c={c} onTill={till.show} />
+      {till.element}
     </main>
   );
 }

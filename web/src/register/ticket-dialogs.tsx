@@ -97,6 +97,7 @@ export function CancelDialog(props: {
 export function OtherDialog(props: {
   onFooter: (kind: 'percent' | 'amount') => void;
   onColumns: () => void;
+  onTill: (op: 'in' | 'out' | 'x' | 'close') => void;
   onAbandon: () => void;
   onBackOffice: () => void;
   onLogout: () => void;
@@ -114,6 +115,18 @@ export function OtherDialog(props: {
         </button>
         <button type="button" onClick={props.onColumns}>
           Colonnes du ticket
+        </button>
+        <button type="button" onClick={() => props.onTill('in')}>
+          Apport
+        </button>
+        <button type="button" onClick={() => props.onTill('out')}>
+          Retrait
+        </button>
+        <button type="button" onClick={() => props.onTill('x')}>
+          Lecture X
+        </button>
+        <button type="button" onClick={() => props.onTill('close')}>
+          Fermeture de caisse
         </button>
         <button type="button" onClick={props.onAbandon}>
           Abandonner le ticket… <kbd>{keysShown('abandon')}</kbd>
