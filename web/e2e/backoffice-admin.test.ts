@@ -124,6 +124,12 @@ test('a new user and a new register are created in the back office, then used to
   await page.getByLabel('PIN').fill(pin);
   await page.getByLabel('Caisse').fill('2');
   await page.getByRole('button', { name: 'Se connecter' }).click();
+  // A new register's day opens with its float count before the first sale (issue 13).
+  const opening = page.getByRole('dialog', { name: 'Ouverture de caisse' });
+  await opening.getByLabel('En un total').check();
+  await opening.getByLabel('Total compté (€)').fill('100');
+  await opening.getByRole('button', { name: 'Ouvrir la caisse' }).click();
+  await opening.waitFor({ state: 'detached' });
   await page.getByRole('textbox', { name: 'Viseur' }).waitFor();
   assert.match(await page.title(), /caisse n° 2/);
   await scan(page, ean);
