@@ -40,10 +40,21 @@ if (files.some((f) => f.startsWith('src/cli/') || f.includes('serve'))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// The end-to-end files serve web/dist: it is built once here, before they run side by side (each
+// rebuilding it would empty the folder under the other's server).
+const env = { ...process.env };
+if (files.some((f) => f.startsWith('web/e2e/'))) {
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-web.mjs')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  env.COMPTOIR_WEB_BUILT = '1';
+}
+
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', ...files],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 let tail = '';
 child.stdout.on('data', (chunk) => {

@@ -14,8 +14,13 @@ import { serve } from '../../src/server/server.ts';
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Builds web/dist (about a second); fails loudly if the build or the size budget fails. */
+/**
+ * Builds web/dist (about a second); fails loudly if the build or the size budget fails. Under the
+ * test runner (`scripts/run-tests.mjs`, which built it once before the files run side by side) it is
+ * not built again: a rebuild empties the folder another file's server is serving.
+ */
 export function buildWeb(): void {
+  if (process.env.COMPTOIR_WEB_BUILT === '1') return;
   const out = spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`construction du front end en échec :\n${out.stdout}${out.stderr}`);
 }
