@@ -11,8 +11,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   receipts: ['sales', 'fiscal', 'store'],
   mail: ['sales', 'fiscal', 'store', 'receipts'],
   server: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'terminal'],
-  cli: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'server', 'terminal'],
+  cli: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'server', 'terminal', 'central'],
   terminal: [],
+  central: ['sales', 'fiscal', 'store'],
 };
 /** Layers that must stay pure: no node: module at all (fiscal may use node:crypto only). */
 const NODE_MODULES_ALLOWED: Record<string, readonly string[]> = {
