@@ -4,10 +4,14 @@
  * a real store (SQLite) synced by `uploadJournal`.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { makeCliStore, runComptoir } from '../cli/testing.ts';
 import type { JournalRecord } from '../fiscal/record.ts';
 import { exportPublicKeyPem, generateSigningKeyPair, type KeyPair } from '../fiscal/signing.ts';
 import { COFFEE, JournalBuilder, sampleJournal, WINE } from '../fiscal/testing.ts';
@@ -248,5 +252,22 @@ test('comptoir sync’s upload from a real store: enrol once, send what is new, 
     assert.equal(await held('rennes'), total + 1);
   } finally {
     await fixture.close();
+  }
+});
+
+test('comptoir sync --central URL --code CODE enrols the store and uploads its journal', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'comptoir-sync-'));
+  try {
+    await makeCliStore(data);
+    const code = await issueEnrolmentCode(db, 'tours', NOW);
+    const run = await runComptoir(['sync', '--central', url, '--code', code, '--data', data], { cwd: data });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Magasin inscrit au siège sous le nom tours/);
+    const sent = Number(/(\d+) enregistrement\(s\) envoyé\(s\) au siège/.exec(run.stdout)?.[1]);
+    assert.ok(sent > 0, run.stdout);
+    assert.match(run.stdout, /Caisse 1 JET +envoyés \d+ \(acceptés \d+, déjà reçus 0\)/);
+    assert.equal(await held('tours'), sent);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
   }
 });
