@@ -20,6 +20,7 @@ import { createTestDatabase, DIALECTS } from '../store/test-dialects.ts';
 import { buildCentralApp } from './app.ts';
 import { type CentralDb, openCentralDatabase } from './database.ts';
 import { issueEnrolmentCode } from './enrol.ts';
+import { centralStatus, verifyCentral } from './report.ts';
 import { enrolWithCentral, uploadJournal } from './sync.ts';
 
 const NOW = new Date('2026-12-04T10:00:00Z');
@@ -270,4 +271,46 @@ test('comptoir sync --central URL --code CODE enrols the store and uploads its j
   } finally {
     rmSync(data, { recursive: true, force: true });
   }
+});
+
+test('status counts what each store holds; verify runs the stores’ verifier over every uploaded journal', async () => {
+  const keys = generateSigningKeyPair();
+  const token = await enrol('dijon', 'C1', keys);
+  const journal = sampleJournal(keys, 'C1');
+  assert.equal((await upload(token, journal.records)).status, 200);
+  const dijon = (await centralStatus(db)).find((s) => s.store === 'dijon');
+  assert.equal(dijon?.registers[0]?.records, journal.records.length);
+  assert.equal(dijon?.registers[0]?.lastSequence.TICKET, journal.heads.get('TICKET')?.sequence);
+  assert.equal(dijon?.registers[0]?.lastUpload, NOW.toISOString());
+  const nice = (await centralStatus(db)).find((s) => s.store === 'nice');
+  assert.equal(nice?.alerts, 1, 'the fork of an earlier test');
+
+  const everyStore = await verifyCentral(db);
+  assert.deepEqual(
+    everyStore.filter((s) => !s.ok).map((s) => [s.store, s.problems.map((p) => p.code)]),
+    [],
+  );
+  assert.ok(everyStore.find((s) => s.store === 'dijon')?.recordsChecked === journal.records.length);
+
+  // A record written around the API (the table takes inserts): the verifier reports it.
+  const next = journal.sale([COFFEE]);
+  await db
+    .insertInto('central_journal')
+    .values({
+      store: 'dijon',
+      register: 'C1',
+      chain: 'TICKET',
+      sequence: next.sequence,
+      signature: next.signature,
+      record: JSON.stringify({ ...next, signature: journal.records[1]?.signature }),
+      announced_key_id: null,
+      received_at: NOW.toISOString(),
+    })
+    .execute();
+  const after = (await verifyCentral(db)).find((s) => s.store === 'dijon');
+  assert.equal(after?.ok, false);
+  assert.deepEqual(
+    after?.problems.map((p) => [p.code, p.sequence]),
+    [['BAD_SIGNATURE', next.sequence]],
+  );
 });
