@@ -223,6 +223,26 @@ async function acceptInTransaction(
     heads.set(key, { sequence: Number(head?.sequence ?? 0), signature: head?.signature ?? '' });
   }
 
+  // The records the batch resends, read in one query per stream (a replay compares them all).
+  const heldText = new Map<string, string>();
+  for (const [key, head] of heads) {
+    const [register, chain] = key.split('\u0000') as [string, string];
+    const resent = records
+      .filter((r) => r.register === register && r.chain === chain && r.sequence <= head.sequence)
+      .map((r) => r.sequence);
+    if (resent.length === 0) continue;
+    const rows = await trx
+      .selectFrom('central_journal')
+      .select(['sequence', 'record'])
+      .where('store', '=', store)
+      .where('register', '=', register)
+      .where('chain', '=', chain)
+      .where('sequence', '>=', Math.min(...resent))
+      .where('sequence', '<=', Math.max(...resent))
+      .execute();
+    for (const row of rows) heldText.set(`${key}\u0000${Number(row.sequence)}`, row.record);
+  }
+
   const texts = checkSignedTexts(records);
   const accepted: JournalRecord[] = [];
   const acceptedText = new Map<string, string>();
@@ -233,18 +253,7 @@ async function acceptInTransaction(
     const head = heads.get(key) as { sequence: number; signature: string };
     const text = canonicalJson(r);
     if (r.sequence <= head.sequence) {
-      const held =
-        acceptedText.get(`${key}\u0000${r.sequence}`) ??
-        (
-          await trx
-            .selectFrom('central_journal')
-            .select('record')
-            .where('store', '=', store)
-            .where('register', '=', r.register)
-            .where('chain', '=', r.chain)
-            .where('sequence', '=', r.sequence)
-            .executeTakeFirst()
-        )?.record;
+      const held = acceptedText.get(`${key}\u0000${r.sequence}`) ?? heldText.get(`${key}\u0000${r.sequence}`);
       if (held === text) {
         skipped += 1;
         continue;
