@@ -246,11 +246,27 @@ test('comptoir sync’s upload from a real store: enrol once, send what is new, 
       },
     });
     assert.deepEqual(waits, [500]);
+    // The central commits a batch but its answer is lost: the retry finds it held, nothing twice.
+    await fixture.sell(2, SIMPLE_SALE);
+    let lost = 0;
+    const losing: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith('/journal') && lost++ === 0) throw new Error('connexion coupée');
+      return response;
+    };
+    const resent = await uploadJournal(fixture.db, fixture.dataDir, link, {
+      fetch: losing,
+      sleep: async () => {},
+    });
+    assert.deepEqual(
+      resent.filter((r) => r.sent > 0).map((r) => [r.register, r.chain, r.sent, r.accepted, r.skipped]),
+      [['2', 'TICKET', 1, 0, 1]],
+    );
+    assert.equal(await held('rennes'), total + 2);
     assert.deepEqual(
       second.filter((r) => r.sent > 0).map((r) => [r.register, r.chain, r.sent, r.accepted]),
       [['1', 'TICKET', 1, 1]],
     );
-    assert.equal(await held('rennes'), total + 1);
   } finally {
     await fixture.close();
   }
