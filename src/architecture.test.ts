@@ -10,7 +10,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['sales', 'fiscal'],
   receipts: ['sales', 'fiscal', 'store'],
   mail: ['sales', 'fiscal', 'store', 'receipts'],
-  server: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'terminal'],
+  server: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'terminal', 'central'],
   cli: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'server', 'terminal', 'central'],
   terminal: [],
   central: ['sales', 'fiscal', 'store'],

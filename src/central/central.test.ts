@@ -21,6 +21,7 @@ import { buildCentralApp } from './app.ts';
 import { type CentralDb, openCentralDatabase } from './database.ts';
 import { issueEnrolmentCode } from './enrol.ts';
 import { centralStatus, verifyCentral } from './report.ts';
+import { scheduleSync, syncPeriodMs } from './schedule.ts';
 import { enrolWithCentral, uploadJournal } from './sync.ts';
 
 const NOW = new Date('2026-12-04T10:00:00Z');
@@ -263,6 +264,25 @@ test('comptoir sync’s upload from a real store: enrol once, send what is new, 
       [['2', 'TICKET', 1, 0, 1]],
     );
     assert.equal(await held('rennes'), total + 2);
+
+    // The server's own sync: the same upload, logged; not two at once; stopped cleanly.
+    await fixture.sell(1, SIMPLE_SALE);
+    const lines: string[] = [];
+    const scheduled = scheduleSync(fixture.db, fixture.dataDir, {
+      everyMs: 3_600_000,
+      log: (l) => lines.push(l),
+    });
+    assert.ok(scheduled !== undefined);
+    const [run, overlapping] = [scheduled.runNow(), scheduled.runNow()];
+    assert.equal(await overlapping, undefined);
+    assert.equal((await run)?.find((r) => r.sent > 0)?.register, '1');
+    await scheduled.stop();
+    assert.deepEqual(lines, ['Synchronisation avec le siège : 1 enregistrement(s) envoyé(s).']);
+    assert.equal(await held('rennes'), total + 3);
+    assert.equal(scheduleSync(fixture.db, '/nonexistent', { everyMs: 1000, log: () => {} }), undefined);
+    assert.equal(syncPeriodMs({}), 300_000);
+    assert.equal(syncPeriodMs({ COMPTOIR_SYNC_MINUTES: '0.5' }), 30_000);
+    assert.throws(() => syncPeriodMs({ COMPTOIR_SYNC_MINUTES: 'souvent' }), /COMPTOIR_SYNC_MINUTES invalide/);
     assert.deepEqual(
       second.filter((r) => r.sent > 0).map((r) => [r.register, r.chain, r.sent, r.accepted]),
       [['1', 'TICKET', 1, 1]],
