@@ -14,6 +14,7 @@ import { issueEnrolmentCode } from '../src/central/enrol.ts';
 import type { JournalRecord } from '../src/fiscal/record.ts';
 import { exportPublicKeyPem, generateSigningKeyPair } from '../src/fiscal/signing.ts';
 import { COFFEE, JournalBuilder, WINE } from '../src/fiscal/testing.ts';
+import { call } from '../src/server/testing.ts';
 import { createTestDatabase } from '../src/store/test-dialects.ts';
 
 const REGISTERS = Number(process.env.BENCH_CENTRAL_REGISTERS ?? 20);
@@ -27,14 +28,9 @@ await app.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
 async function post(path: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const answer = (await response.json()) as Record<string, unknown>;
-  if (response.status !== 200) throw new Error(`${response.status} ${JSON.stringify(answer)}`);
-  return answer;
+  const answer = await call(url, 'POST', path, { body, ...(token === undefined ? {} : { token }) });
+  if (answer.status !== 200) throw new Error(`${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
 try {

@@ -15,6 +15,7 @@ import { makeCliStore, runComptoir } from '../cli/testing.ts';
 import type { JournalRecord } from '../fiscal/record.ts';
 import { exportPublicKeyPem, generateSigningKeyPair, type KeyPair } from '../fiscal/signing.ts';
 import { COFFEE, JournalBuilder, sampleJournal, WINE } from '../fiscal/testing.ts';
+import { call } from '../server/testing.ts';
 import { type JournalFixture, openJournalFixture, SIMPLE_SALE } from '../store/journal/testing.ts';
 import { createTestDatabase, DIALECTS } from '../store/test-dialects.ts';
 import { buildCentralApp } from './app.ts';
@@ -44,18 +45,8 @@ after(async () => {
   await database.drop();
 });
 
-async function post(
-  path: string,
-  body: unknown,
-  token?: string,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const post = (path: string, body: unknown, token?: string) =>
+  call(url, 'POST', path, { body, ...(token === undefined ? {} : { token }) });
 
 async function held(store: string): Promise<number> {
   const row = await db
@@ -107,8 +98,15 @@ test('an upload is accepted, the same upload again changes nothing, and the head
   const mixed = await upload(token, [...journal.records.slice(-4)]);
   assert.deepEqual(mixed.body, { accepted: more.length, skipped: 2 });
 
-  const heads = await fetch(`${url}/central/v1/heads`, { headers: { authorization: `Bearer ${token}` } });
-  const { heads: list } = (await heads.json()) as { heads: { chain: string; sequence: number }[] };
+  const heads = await call<{ heads: { chain: string; sequence: number }[] }>(
+    url,
+    'GET',
+    '/central/v1/heads',
+    {
+      token,
+    },
+  );
+  const list = heads.body.heads;
   const ticket = list.find((h) => h.chain === 'TICKET');
   assert.equal(ticket?.sequence, journal.heads.get('TICKET')?.sequence);
   assert.deepEqual(await alerts('lyon'), []);
