@@ -208,6 +208,25 @@ test('enrolment codes serve once; a wrong token is refused; the uploaded journal
   assert.match(String(twice.body.message), /déjà utilisé/);
   const stranger = await upload('pas-un-jeton', []);
   assert.equal(stranger.status, 401);
+  const token = String(
+    (
+      await post('/central/v1/enrol', {
+        code: await issueEnrolmentCode(db, 'brest', NOW),
+        keys: [{ register: '1', pem }],
+      })
+    ).body.token,
+  );
+  const { signature: _dropped, ...unsigned } = sampleJournal(generateSigningKeyPair(), '1')
+    .records[0] as JournalRecord;
+  const malformed = await upload(token, [unsigned]);
+  assert.equal(malformed.status, 400);
+  assert.equal(malformed.body.message, 'Enregistrement n° 1 du lot illisible : champ « signature » absent.');
+  const tooMany = await upload(
+    token,
+    Array.from({ length: 1001 }, () => unsigned),
+  );
+  assert.equal(tooMany.body.code, 'BATCH_TOO_LARGE');
+  assert.equal(await held('brest'), 0);
   await assert.rejects(
     db.updateTable('central_journal').set({ signature: 'x' }).where('store', '=', 'lyon').execute(),
     /inaltérables/,
