@@ -4,7 +4,7 @@
  * a real store (SQLite) synced by `uploadJournal`.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { type CentralDb, openCentralDatabase } from './database.ts';
 import { issueEnrolmentCode } from './enrol.ts';
 import { centralStatus, verifyCentral } from './report.ts';
 import { scheduleSync, syncPeriodMs } from './schedule.ts';
-import { enrolWithCentral, uploadJournal } from './sync.ts';
+import { enrolWithCentral, LINK_FILE, readLink, uploadJournal } from './sync.ts';
 
 const NOW = new Date('2026-12-04T10:00:00Z');
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -297,6 +297,17 @@ test('comptoir sync’s upload from a real store: enrol once, send what is new, 
     assert.deepEqual(lines, ['Synchronisation avec le siège : 1 enregistrement(s) envoyé(s).']);
     assert.equal(await held('rennes'), total + 3);
     assert.equal(scheduleSync(fixture.db, '/nonexistent', { everyMs: 1000, log: () => {} }), undefined);
+    writeFileSync(join(fixture.dataDir, LINK_FILE), '{"url": ');
+    assert.throws(() => readLink(fixture.dataDir), /central\.json illisible : supprimez-le/);
+    const said: string[] = [];
+    assert.equal(
+      scheduleSync(fixture.db, fixture.dataDir, { everyMs: 1000, log: (l) => said.push(l) }),
+      undefined,
+    );
+    assert.match(
+      said[0] ?? '',
+      /^Synchronisation avec le siège impossible : Fichier .*central\.json illisible/,
+    );
     assert.equal(syncPeriodMs({}), 300_000);
     assert.equal(syncPeriodMs({ COMPTOIR_SYNC_MINUTES: '0.5' }), 30_000);
     assert.throws(() => syncPeriodMs({ COMPTOIR_SYNC_MINUTES: 'souvent' }), /COMPTOIR_SYNC_MINUTES invalide/);

@@ -26,13 +26,23 @@ export function syncPeriodMs(env: Readonly<Record<string, string | undefined>>):
   return Math.round(minutes * 60_000);
 }
 
-/** Starts the periodic sync of an enrolled store; undefined when the store is not enrolled. */
+/**
+ * Starts the periodic sync of an enrolled store; undefined when the store is not enrolled (or its
+ * `central.json` is unreadable, which is logged).
+ */
 export function scheduleSync(
   db: Db,
   dataDir: string,
   options: { everyMs: number; log: (line: string) => void; transport?: SyncTransport },
 ): ScheduledSync | undefined {
-  const link = readLink(dataDir);
+  let link: ReturnType<typeof readLink>;
+  try {
+    link = readLink(dataDir);
+  } catch (error) {
+    // The store sells without the head office: a broken link file is said, not fatal.
+    options.log(`Synchronisation avec le siège impossible : ${(error as Error).message}`);
+    return undefined;
+  }
   if (link === undefined) return undefined;
   let running: Promise<StreamReport[] | undefined> | undefined;
   const runNow = (): Promise<StreamReport[] | undefined> => {

@@ -47,7 +47,16 @@ export interface SyncTransport {
 export function readLink(dataDir: string): CentralLink | undefined {
   const file = join(dataDir, LINK_FILE);
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as CentralLink;
+  try {
+    const link = JSON.parse(readFileSync(file, 'utf8')) as Partial<CentralLink>;
+    if (typeof link.url === 'string' && typeof link.token === 'string' && typeof link.store === 'string') {
+      return { url: link.url, token: link.token, store: link.store };
+    }
+  } catch {}
+  throw new SyncError(
+    `Fichier ${file} illisible : supprimez-le puis inscrivez le magasin à nouveau (code délivré par le siège).`,
+    'INVALID_LINK',
+  );
 }
 
 function baseUrl(url: string): string {
