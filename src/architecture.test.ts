@@ -10,9 +10,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['sales', 'fiscal'],
   receipts: ['sales', 'fiscal', 'store'],
   mail: ['sales', 'fiscal', 'store', 'receipts'],
-  server: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'terminal'],
-  cli: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'server', 'terminal'],
+  server: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'terminal', 'central'],
+  cli: ['sales', 'fiscal', 'store', 'receipts', 'mail', 'server', 'terminal', 'central'],
   terminal: [],
+  central: ['sales', 'fiscal', 'store'],
 };
 /** Layers that must stay pure: no node: module at all (fiscal may use node:crypto only). */
 const NODE_MODULES_ALLOWED: Record<string, readonly string[]> = {

@@ -4,6 +4,7 @@
  * validations under way finish, background work stops, the database closes.
  */
 import { randomInt } from 'node:crypto';
+import { scheduleSync, syncPeriodMs } from '../central/schedule.ts';
 import { HeadsError } from '../fiscal/heads.ts';
 import { countByStatus } from '../mail/outbox.ts';
 import { DEMO_SIRET } from '../store/demo.ts';
@@ -97,6 +98,12 @@ export async function anchorNow(db: Db, journal: JournalContext): Promise<void> 
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const config = loadConfig(options.dataDir, options.env, options.overrides);
+  let syncEveryMs: number;
+  try {
+    syncEveryMs = syncPeriodMs(options.env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const format = options.logFormat ?? 'text';
   const clock = options.clock ?? (() => new Date());
   const print = format === 'json' ? (line: string) => options.print(jsonLine(line)) : options.print;
@@ -239,6 +246,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // The heads sent to the witnesses every 5 minutes (and at each closure, by the journal).
   const anchoring = setInterval(() => void anchorNow(db, journal), ANCHOR_EVERY_MS);
   anchoring.unref();
+  // An enrolled store uploads its journal to the head office by itself (docs/multi-store.md).
+  const syncing = scheduleSync(db, options.dataDir, { everyMs: syncEveryMs, log: print });
+  if (syncing !== undefined) void syncing.runNow();
   print(`Comptoir écoute sur ${url} (API : ${url}/api, OpenAPI : ${url}/api/openapi.json)`);
   let closing: Promise<void> | undefined;
   return {
@@ -247,6 +257,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     close() {
       closing ??= (async () => {
         clearInterval(anchoring);
+        await syncing?.stop();
         await app.close();
         await announce('APPLICATION_STOP');
         // The chain heads of those last events are on disk before `close` says it is done.

@@ -76,14 +76,23 @@ export async function dropTestDatabase(name: string): Promise<void> {
   await adminQuery(`drop database if exists ${name} with (force)`);
 }
 
+/**
+ * Creates an empty PostgreSQL database for one test file (the central's tests open it themselves):
+ * its URL, and `drop()` once its connections are closed.
+ */
+export async function createTestDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = uniqueName();
+  await adminQuery(`create database ${name}`);
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => dropTestDatabase(name) };
+}
+
 const postgresDialect: TestDialect = {
   name: 'postgres',
   async open() {
-    const name = uniqueName();
-    await adminQuery(`create database ${name}`);
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${name}`;
-    const db = await openDatabase({ engine: 'postgres', url: url.toString() });
+    const { name, url } = await createTestDatabase();
+    const db = await openDatabase({ engine: 'postgres', url });
     return {
       engine: 'postgres',
       db,

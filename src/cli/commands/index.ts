@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { registerArchiveCommands } from './archive.ts';
+import { registerCentralCommands } from './central.ts';
 import { registerCsvCommands } from './csv.ts';
 import { registerCustomerCommands } from './customer.ts';
 import { registerHeadsCommands } from './heads.ts';
@@ -15,6 +16,7 @@ import { registerSellCommand } from './sell.ts';
 import { registerServeCommands } from './serve.ts';
 import { registerSoftwareCommands } from './software.ts';
 import { registerStockCommands } from './stock.ts';
+import { registerSyncCommand } from './sync.ts';
 import { registerTerminalSimCommand } from './terminal-sim.ts';
 import { registerTillCommands } from './till.ts';
 import { registerVerifyCommands } from './verify.ts';
@@ -40,4 +42,6 @@ export function registerCommands(program: Command): void {
   registerPrinterCommands(program);
   registerTerminalSimCommand(program);
   registerStockCommands(program);
+  registerCentralCommands(program);
+  registerSyncCommand(program);
 }
