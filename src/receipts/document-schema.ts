@@ -201,6 +201,14 @@ export const receiptDocumentSchema = z.discriminatedUnion('kind', [
         removed: minor,
       })
       .optional(),
+    reconciliation: z
+      .strictObject({
+        tenders: z.array(z.strictObject({ label: text, received: minor, change: minor, settled: minor })),
+        creditNotes: z.strictObject({ count: z.number().int().min(0), amount: minor }),
+        returns: z.strictObject({ count: z.number().int().min(0), amount: minor }),
+        cancellations: z.strictObject({ count: z.number().int().min(0), amount: minor }),
+      })
+      .optional(),
   }),
 ]);
 

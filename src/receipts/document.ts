@@ -287,6 +287,21 @@ export interface ClosureReport extends DocumentHeader {
   readonly perpetualTotalAbsolute: Minor;
   /** The till's closing count of the day (issue 13), when the day was closed with a count. */
   readonly tillCount?: TillCountSection;
+  /** What the day reconciles (issue 12): per mode received, change, settled; credit notes, returns. */
+  readonly reconciliation?: ReconciliationSection;
+}
+
+/** A daily Z's reconciliation, derived from the signed tickets the closure covers (`reconcile`). */
+export interface ReconciliationSection {
+  readonly tenders: readonly {
+    readonly label: string;
+    readonly received: Minor;
+    readonly change: Minor;
+    readonly settled: Minor;
+  }[];
+  readonly creditNotes: { readonly count: number; readonly amount: Minor };
+  readonly returns: { readonly count: number; readonly amount: Minor };
+  readonly cancellations: { readonly count: number; readonly amount: Minor };
 }
 
 /** The Z report's count section: per mode expected, counted and difference; what went to the safe. */

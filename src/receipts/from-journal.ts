@@ -6,6 +6,7 @@
  * reprint is the same sale plus its duplicate mention.
  */
 
+import { reconcile } from '../fiscal/reconcile.ts';
 import {
   type DetailLine,
   DUPLICATE_DOCUMENTS,
@@ -94,6 +95,8 @@ export interface DocumentSource {
   readonly index?: number;
   /** A daily closure's till day movements (its closing counts), for the Z report's count section. */
   readonly till?: readonly JournalRecord[];
+  /** The signed tickets a daily closure covers, for the Z report's reconciliation (issue 12). */
+  readonly covered?: readonly JournalRecord[];
 }
 
 export class DocumentSourceError extends Error {}
@@ -202,6 +205,48 @@ export function withTillCount(
     0,
   );
   return { ...report, tillCount: { rows, removed } };
+}
+
+/**
+ * The Z report with what the day reconciles (issue 12, item 4), from the signed tickets the closure
+ * covers: per mode received, change given and settled; credit notes issued; returns and cancellations.
+ * Unchanged when the covered tickets are not given (a monthly or yearly report).
+ */
+export function withReconciliation(
+  report: ClosureReport,
+  covered: readonly JournalRecord[] | undefined,
+  settings: DocumentSettings,
+): ClosureReport {
+  if (covered === undefined) return report;
+  const done = reconcile(covered);
+  return {
+    ...report,
+    reconciliation: {
+      tenders: done.tenders.map((t) => ({
+        label: paymentLabelOf(t.mode, settings),
+        received: t.received,
+        change: t.change,
+        settled: t.settled,
+      })),
+      creditNotes: done.creditNotesIssued,
+      returns: { count: done.returnCount, amount: done.returnsAmount },
+      cancellations: { count: done.cancellationCount, amount: done.cancellationsAmount },
+    },
+  };
+}
+
+/** A CLOSURE's report with the sections its day's records give (till count, reconciliation). */
+function closureDocumentOf(
+  record: JournalRecord,
+  settings: DocumentSettings,
+  till: readonly JournalRecord[] | undefined,
+  covered: readonly JournalRecord[] | undefined,
+): ClosureReport {
+  return withReconciliation(
+    withTillCount(closureReportOf(record, settings), till, settings),
+    covered,
+    settings,
+  );
 }
 
 /** The Z report (or monthly, yearly report) of a CLOSURE record. */
@@ -463,12 +508,13 @@ export function duplicateDocumentOf(
   original: JournalRecord,
   settings: DocumentSettings,
   till?: readonly JournalRecord[],
+  covered?: readonly JournalRecord[],
 ): ReceiptDocument {
   const info = duplicateInfoOf(duplicate, original);
   const { kind, index } = duplicateKindOf(duplicate);
   // A closure's copy is its Z report (monthly, yearly report) with the duplicate mention.
   if (original.type === 'CLOSURE') {
-    return { ...withTillCount(closureReportOf(original, settings), till, settings), duplicate: info };
+    return { ...closureDocumentOf(original, settings, till, covered), duplicate: info };
   }
   return { ...issuedDocumentOf(original, settings, kind, index), duplicate: info };
 }
@@ -692,8 +738,7 @@ export function documentFromRecord(source: DocumentSource): ReceiptDocument {
   const [record, original] = source.records;
   const { settings, kind } = source;
   if (record === undefined) throw new DocumentSourceError('Aucun enregistrement du journal');
-  if (record.type === 'CLOSURE')
-    return withTillCount(closureReportOf(record, settings), source.till, settings);
+  if (record.type === 'CLOSURE') return closureDocumentOf(record, settings, source.till, source.covered);
   if (record.type === 'DUPLICATE') {
     if (original === undefined) throw new DocumentSourceError("Le ticket d'origine du duplicata manque");
     const copied = duplicateKindOf(record);
@@ -703,7 +748,7 @@ export function documentFromRecord(source: DocumentSource): ReceiptDocument {
         `Le duplicata n° ${record.sequence} est celui du document --kind ${what}`,
       );
     }
-    return duplicateDocumentOf(record, original, settings, source.till);
+    return duplicateDocumentOf(record, original, settings, source.till, source.covered);
   }
   return issuedDocumentOf(record, settings, kind, source.index ?? 1);
 }

@@ -5,7 +5,7 @@
  */
 import type { Chain, JournalRecord } from '../fiscal/record.ts';
 import type { Db } from '../store/journal/core.ts';
-import { getRecord, journalNameOf, tillCountsOfClosure } from '../store/journal/index.ts';
+import { getRecord, journalNameOf, readJournal, tillCountsOfClosure } from '../store/journal/index.ts';
 import { readRegisterSettings } from '../store/setup.ts';
 import type { DocumentSettings, DocumentSource, IssuedKind, ReceiptKind } from './from-journal.ts';
 
@@ -206,6 +206,25 @@ async function tillRecordsOf(
   return day?.records;
 }
 
+/** The signed tickets a daily closure covers (its `tickets` range), for the Z's reconciliation. */
+async function coveredOf(db: Db, records: readonly JournalRecord[]): Promise<JournalRecord[] | undefined> {
+  // The closure itself, or the closure a DUPLICATE reprints.
+  const closure = records.find((r) => r.type === 'CLOSURE');
+  if (closure?.type !== 'CLOSURE' || closure.payload.kind !== 'DAY') return undefined;
+  const { from, to } = closure.payload.tickets;
+  const covered: JournalRecord[] = [];
+  if (from > to) return covered;
+  for await (const r of readJournal(db, {
+    register: closure.register,
+    chain: 'TICKET',
+    fromSequence: from,
+  })) {
+    if (r.sequence > to) break;
+    covered.push(r);
+  }
+  return covered;
+}
+
 export async function documentSourceOf(
   db: Db,
   register: number,
@@ -222,11 +241,13 @@ export async function documentSourceOf(
   const { register: _r, ...settings } = await documentSettingsOf(db, register, customer);
   const issuing = sale === undefined ? {} : await issuingOf(db, sale);
   const till = await tillRecordsOf(db, records);
+  const covered = await coveredOf(db, records);
   return {
     records,
     settings: { ...settings, software, ...(Object.keys(issuing).length === 0 ? {} : { issuing }) },
     kind,
     ...(index === undefined ? {} : { index }),
     ...(till === undefined ? {} : { till }),
+    ...(covered === undefined ? {} : { covered }),
   };
 }

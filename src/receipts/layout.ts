@@ -395,7 +395,25 @@ function closure(b: Builder, doc: ClosureReport): void {
   if (doc.grandTotalAbsolute !== undefined) b.amount('Grand total période (absolu)', doc.grandTotalAbsolute);
   b.amount('Total perpétuel', doc.perpetualTotal);
   b.amount('Total perpétuel (absolu)', doc.perpetualTotalAbsolute);
+  reconciliationSection(b, doc);
   tillCountSection(b, doc);
+}
+
+/** What the day reconciles (issue 12): per mode received, change given, settled; credit notes, returns. */
+function reconciliationSection(b: Builder, doc: ClosureReport): void {
+  const r = doc.reconciliation;
+  if (r === undefined) return;
+  b.rule();
+  b.text('Rapprochement des règlements', 'left', true);
+  for (const t of r.tenders) {
+    b.text(t.label, 'left', true);
+    b.amount('  Encaissé', t.received);
+    if (t.change !== 0) b.amount('  Rendu', t.change);
+    b.amount('  Réglé', t.settled);
+  }
+  b.amount(`Avoirs émis (${r.creditNotes.count})`, r.creditNotes.amount);
+  b.amount(`Retours (${r.returns.count})`, r.returns.amount);
+  b.amount(`Annulations (${r.cancellations.count})`, r.cancellations.amount);
 }
 
 /** The till's closing count (issue 13): per mode expected, counted and difference, then the safe. */
