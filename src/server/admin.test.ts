@@ -151,6 +151,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       ]);
       const list = await send<{ items: { code: string; active: boolean }[] }>(admin, 'GET', '/api/users');
       assert.equal(list.body.items.find((u) => u.code === 'V02')?.active, false);
+      // The staff is not listed to any session: the users right, or a manager's code on the spot.
+      const hidden = await send<{ code: string }>(cashier, 'GET', '/api/users');
+      assert.equal(hidden.status, 403);
+      assert.equal(hidden.body.code, 'RIGHT_REQUIRED');
     });
 
     test('a PIN is reset only with a manager’s code and PIN given on the spot, journaled', async () => {

@@ -450,7 +450,8 @@ export const api = {
   settings: () => call<Settings>('GET', '/api/settings'),
   saveSettings: (change: SettingsChange, authorization?: Authorization) =>
     call<Settings>('PUT', '/api/settings', { ...change, ...withAuth(authorization) }),
-  users: () => call<{ items: User[] }>('GET', '/api/users'),
+  users: (authorization?: Authorization) =>
+    call<{ items: User[] }>('GET', `/api/users?${q(authQuery(authorization))}`),
   createUser: (
     user: { code: string; name: string; role: Role; pin?: string; registerNumber?: number },
     authorization?: Authorization,

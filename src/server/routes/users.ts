@@ -23,7 +23,7 @@ import { userView } from '../admin-schema.ts';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { authorizationSchema, noQuery } from '../schemas.ts';
+import { authorizationOfQuery, authorizationSchema, queryAuthorization } from '../schemas.ts';
 import { journaledWrite } from './journaled.ts';
 import { type Api, answers } from './kit.ts';
 
@@ -70,13 +70,20 @@ export function userRoutes(api: Api, ctx: AppContext, journal: JournalContext): 
     {
       schema: {
         tags,
-        summary: 'Les utilisateurs, actifs ou désactivés (jamais leur PIN)',
-        querystring: noQuery,
+        summary:
+          'Les utilisateurs, actifs ou désactivés (jamais leur PIN) ; droit gestion des utilisateurs (le personnel n’est pas listé à toute session)',
+        querystring: z.strictObject(queryAuthorization),
         response: answers(z.object({ items: z.array(userView) })),
       },
     },
     async (request) => {
-      sessionOf(request);
+      await ctx.rights.require(
+        sessionOf(request),
+        'manage_users',
+        authorizationOfQuery(request.query),
+        request.ip,
+        'liste des utilisateurs',
+      );
       return { items: await listUsers(ctx.db) };
     },
   );

@@ -44,9 +44,10 @@ export function Users(props: { info: RegisterInfo }) {
   const [resetting, setResetting] = useState<{ code: string; error: string | null } | null>(null);
   const { confidential, dialog } = useConfidential();
 
+  // The staff is listed to who manages users (a manager's code on the spot otherwise).
   const load = () =>
-    api.users().then(
-      (list) => setUsers(list.items),
+    confidential((authorization) => api.users(authorization)).then(
+      (list) => setUsers(list?.items ?? []),
       (e: unknown) => setError(errorText(e)),
     );
   useEffect(() => {
