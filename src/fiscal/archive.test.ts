@@ -6,7 +6,6 @@ import {
   ArchiveError,
   type ArchivePeriod,
   buildArchive,
-  frenchDecimal,
   isKeyHistory,
   PART_NAMES,
   parseFingerprints,
@@ -15,6 +14,7 @@ import {
   TIME_CUT_CHAINS,
   verifyArchive,
 } from './archive.ts';
+import { frenchDecimal } from './archive-csv.ts';
 import type { Chain, JournalRecord } from './record.ts';
 import { createSigner, exportPublicKeyPem, fingerprintOf, generateSigningKeyPair } from './signing.ts';
 import { BOOK, COFFEE, JournalBuilder, sampleJournal, WINE } from './testing.ts';

@@ -4,14 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
-import {
-  type ArchiveManifest,
-  buildArchive,
-  CLOSURE_CSV_HEADER,
-  isKeyHistory,
-  planArchive,
-  TIME_CUT_CHAINS,
-} from './archive.ts';
+import { type ArchiveManifest, buildArchive, isKeyHistory, planArchive, TIME_CUT_CHAINS } from './archive.ts';
+import { CLOSURE_CSV_HEADER } from './archive-csv.ts';
 import { canonicalJson } from './canonical-json.ts';
 import {
   type Chain,
