@@ -212,33 +212,36 @@ export function registerStockCommands(program: Command): void {
     }),
   );
 
-  frenchUsage(
-    stock
-      .command('validate')
-      .description('valide un document de stock brouillon : ses mouvements sont écrits')
-      .argument('<number>', 'numéro du document (ME-000001, REC-000001, INV-000001)')
-      .option(...DATA_OPTION)
-      .option(...OPERATOR_OPTION)
-      .option('--json', 'affiche le document en JSON'),
-  ).action((number, options) =>
-    writeAction(options, async (db, operator, now) =>
-      (await documentsModule()).validateStockDocument(db, number, operator, now),
-    ),
-  );
-
-  frenchUsage(
-    stock
-      .command('receive')
-      .description('reçoit un transfert ME- validé dans son dépôt de destination (ME+), une seule fois')
-      .argument('<number>', 'numéro du ME-')
-      .option(...DATA_OPTION)
-      .option(...OPERATOR_OPTION)
-      .option('--json', 'affiche le document en JSON'),
-  ).action((number, options) =>
-    writeAction(options, async (db, operator, now) =>
-      (await documentsModule()).receiveTransfer(db, number, operator, now),
-    ),
-  );
+  // Two commands on one document by its number: validate a draft, receive a validated ME- (ME+).
+  const byNumber = [
+    [
+      'validate',
+      'valide un document de stock brouillon : ses mouvements sont écrits',
+      'numéro du document (ME-000001, REC-000001, INV-000001)',
+      'validateStockDocument',
+    ],
+    [
+      'receive',
+      'reçoit un transfert ME- validé dans son dépôt de destination (ME+), une seule fois',
+      'numéro du ME-',
+      'receiveTransfer',
+    ],
+  ] as const;
+  for (const [name, description, argument, operation] of byNumber) {
+    frenchUsage(
+      stock
+        .command(name)
+        .description(description)
+        .argument('<number>', argument)
+        .option(...DATA_OPTION)
+        .option(...OPERATOR_OPTION)
+        .option('--json', 'affiche le document en JSON'),
+    ).action((number, options) =>
+      writeAction(options, async (db, operator, now) =>
+        (await documentsModule())[operation](db, number, operator, now),
+      ),
+    );
+  }
 
   frenchUsage(
     stock
